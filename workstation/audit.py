@@ -1,0 +1,121 @@
+"""The audit trail: every change of state leaves one event, written in the change's transaction.
+
+Writers call `record` (or `entry` + `record_many` for a batch) on the connection that makes
+the change, so the event and the change commit or roll back together. The trail is only ever
+appended to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from . import db
+from .clock import iso, utcnow
+from .models import ActorKind, AuditEvent
+
+_TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
+
+
+def entry(
+    action: str,
+    *,
+    actor: str = "system",
+    actor_kind: ActorKind | str | None = None,
+    target_kind: str = "",
+    target_id: str | int = "",
+    conversation_id: int | None = None,
+    at: datetime | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One audit event as a row, ready for `record_many`.
+
+    Args:
+        action: dotted verb, e.g. `conversation.escalated`.
+        actor: the agent's name, the bot's name, or the system component.
+        actor_kind: agent, bot or system; defaults to system for system actors, else agent.
+        target_kind: what was changed (`conversation`, `contact`, `message`, ...).
+        target_id: its id; defaults to the conversation's.
+        conversation_id: the conversation the change belongs to, if any.
+        at: when; now by default.
+        details: anything worth keeping, JSON-serialisable.
+    """
+    if actor_kind is None:
+        actor_kind = ActorKind.SYSTEM if actor in {"system", "ingest"} else ActorKind.AGENT
+    if conversation_id is not None and not target_kind:
+        target_kind, target_id = "conversation", conversation_id
+    return {
+        "at": at or utcnow(),
+        "actor_kind": str(actor_kind),
+        "actor": actor,
+        "action": action,
+        "target_kind": target_kind,
+        "target_id": str(target_id),
+        "conversation_id": conversation_id,
+        "details": details or {},
+    }
+
+
+def record_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append audit events on the connection that makes the change."""
+    if rows:
+        conn.execute(_TABLE.insert(), rows)
+
+
+def record(conn: Connection, action: str, **kwargs: Any) -> None:
+    """Append one audit event (see `entry` for the arguments)."""
+    record_many(conn, [entry(action, **kwargs)])
+
+
+@dataclass(frozen=True, slots=True)
+class AuditView:
+    """An audit event as shown to people and scripts."""
+
+    id: int
+    at: datetime
+    actor_kind: str
+    actor: str
+    action: str
+    target_kind: str
+    target_id: str
+    conversation_id: int | None
+    details: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON shape for `workstation audit --json`."""
+        return {
+            "id": self.id, "at": iso(self.at), "actor_kind": self.actor_kind, "actor": self.actor,
+            "action": self.action, "target": {"kind": self.target_kind, "id": self.target_id},
+            "conversation_id": self.conversation_id, "details": self.details,
+        }
+
+
+def list_events(
+    engine: Engine,
+    *,
+    conversation_id: int | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[AuditView]:
+    """Audit events, oldest first, filtered by conversation, actor and time.
+
+    With `limit`, the newest `limit` matching events (still oldest first).
+    """
+    c = _TABLE.c
+    query = select(_TABLE)
+    if conversation_id is not None:
+        query = query.where(c.conversation_id == conversation_id)
+    if actor is not None:
+        query = query.where(c.actor == actor)
+    if since is not None:
+        query = query.where(c.at >= since)
+    query = query.order_by(c.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    with db.read(engine) as conn:
+        rows = conn.execute(query).mappings().all()
+    return [AuditView(**{k: row[k] for k in AuditView.__slots__}) for row in reversed(rows)]

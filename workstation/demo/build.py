@@ -1,0 +1,377 @@
+"""The demo store: weeks of a small coffee roaster's French/English inbox, built in seconds.
+
+Deterministic for a seed and a clock. Rows are generated in memory in chunks and written with
+executemany, conversations with their messages in the same transaction; the triage verdict of
+each distinct text is computed once (the pipeline is the slow part, and the catalogue repeats
+its phrasings across thousands of threads).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select, text
+
+from .. import audit, db
+from ..clock import Clock, utcnow
+from ..events import Author, Event
+from ..ingest import first_line
+from ..models import ActorKind, Agent, Contact, Conversation, Message, Post, Status
+from ..pipeline import MODERATION_RANK, Pipeline, Verdict
+from ..slugs import spaced
+from . import catalogue
+from .catalogue import Scenario
+
+HISTORY_DAYS = 42
+RECENT_SHARE = 0.06
+"""Share of conversations from the last day: these are the open queue."""
+CHUNK = 4000
+PLATFORM_KINDS = {
+    "comment": ("instagram", "instagram", "facebook", "tiktok", "linkedin"),
+    "dm": ("instagram", "instagram", "facebook", "x"),
+    "mention": ("x", "x", "instagram", "linkedin"),
+}
+SHOWCASE = ("vip-complaint", "safety", "legal", "price-question", "spam", "angry-complaint")
+"""Scenario families every demo shows in its open queue, whatever its size."""
+
+_TABLES_IN_DELETE_ORDER = (
+    "audit_event", "outbox", "reminder", "ugc_rights_request", "lead", "message",
+    "conversation", "post", "contact", "agent", "dead_letter", "kpi_snapshot", "sync_cursor",
+    "worker_lease",
+)
+
+
+class DemoError(Exception):
+    """The demo cannot be built on this store as asked."""
+
+
+def has_conversations(engine: Engine) -> bool:
+    """Whether the store holds any conversation (then `make run` leaves it alone)."""
+    with db.read(engine) as conn:
+        return conn.execute(select(func.count()).select_from(Conversation.__table__)).scalar_one() > 0  # type: ignore[attr-defined]
+
+
+def reset(engine: Engine) -> None:
+    """Empty every table of the store (the schema stays)."""
+    with db.write(engine) as conn:
+        if db.is_sqlite(conn):
+            for table in _TABLES_IN_DELETE_ORDER:
+                conn.execute(text(f"DELETE FROM {table}"))
+        else:
+            conn.execute(text(f"TRUNCATE {', '.join(_TABLES_IN_DELETE_ORDER)} RESTART IDENTITY"))
+
+
+def build_demo(
+    engine: Engine, *, size: int = 3000, seed: int = 7, reset_first: bool = False,
+    clock: Clock = utcnow, pipeline: Pipeline | None = None,
+) -> str:
+    """Fill an empty store with about `size` messages; return a one-line summary.
+
+    Raises:
+        DemoError: the store already holds conversations and `reset_first` is false.
+    """
+    if reset_first:
+        reset(engine)
+    elif has_conversations(engine):
+        raise DemoError("the store already has conversations; use --reset to replace them")
+    builder = _Builder(engine, random.Random(seed), clock(), pipeline or Pipeline())
+    return builder.build(size)
+
+
+@dataclass
+class _Person:
+    id: int
+    platform: str
+    external_id: str
+    first_name: str
+    handle: str
+    name: str
+    followers: int
+    verified: bool
+
+
+class _Builder:
+    def __init__(self, engine: Engine, rng: random.Random, now: datetime, pipeline: Pipeline) -> None:
+        self.engine = engine
+        self.rng = rng
+        self.now = now.replace(microsecond=0)
+        self.pipeline = pipeline
+        self.verdicts: dict[tuple[str, str], Verdict] = {}
+        self.scenarios = catalogue.SCENARIOS
+        self.weights = [s.weight for s in self.scenarios]
+        self.by_family = {s.name: [x for x in self.scenarios if x.name == s.name]
+                          for s in self.scenarios}
+        self.agents: list[tuple[int, str, str]] = []
+        self.posts: dict[str, list[tuple[int, str, str]]] = {}
+        self.people: dict[tuple[str, bool], list[_Person]] = {}
+        self.message_seq = 0
+        self.audit: list[dict[str, Any]] = []
+
+    # -- reference rows -------------------------------------------------------------------
+
+    def build(self, size: int) -> str:
+        conversations = max(len(SHOWCASE), size // 5)
+        with db.write(self.engine) as conn:
+            self._agents(conn)
+            self._posts(conn)
+            self._contacts(conn, max(20, conversations * 3 // 4))
+        messages = 0
+        conv_id = 0
+        plan = self._plan(conversations)
+        budget = size
+        while plan:
+            chunk, plan = plan[:CHUNK], plan[CHUNK:]
+            conv_rows: list[dict[str, Any]] = []
+            msg_rows: list[dict[str, Any]] = []
+            for index, (scenario, age) in enumerate(chunk):
+                conv_id += 1
+                remaining = len(plan) + len(chunk) - index
+                target = max(1, min(budget - remaining + 1, self._length(scenario)))
+                conv, msgs = self._conversation(conv_id, scenario, age, target)
+                budget -= len(msgs)
+                conv_rows.append(conv)
+                msg_rows.extend(msgs)
+            with db.write(self.engine) as conn:
+                conn.execute(Conversation.__table__.insert(), conv_rows)  # type: ignore[attr-defined]
+                conn.execute(Message.__table__.insert(), msg_rows)  # type: ignore[attr-defined]
+                audit.record_many(conn, self.audit)
+            self.audit = []
+            messages += len(msg_rows)
+        if not db.is_sqlite(self.engine):
+            with db.write(self.engine) as conn:
+                for table in ("conversation", "message", "contact", "post", "agent"):
+                    conn.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+                    ))
+        return (f"demo store: {messages} messages in {conv_id} conversations, "
+                f"{sum(len(p) for p in self.people.values())} contacts, {len(self.agents)} agents")
+
+    def _agents(self, conn: Any) -> None:
+        rows = []
+        for index, (login, display, role, langs) in enumerate(catalogue.AGENTS, start=1):
+            rows.append({"id": index, "name": login, "display_name": display, "role": role,
+                         "languages": langs, "capacity": 25, "active": True,
+                         "created_at": self.now - timedelta(days=HISTORY_DAYS + 30)})
+            if role in ("agent", "senior"):
+                self.agents.append((index, display.split()[0], langs))
+        conn.execute(Agent.__table__.insert(), rows)  # type: ignore[attr-defined]
+
+    def _posts(self, conn: Any) -> None:
+        rows = []
+        for index, (campaign, platform, caption) in enumerate(catalogue.CAMPAIGNS, start=1):
+            ext = f"demo-post-{index}"
+            impressions = self.rng.randint(8_000, 120_000)
+            rows.append({
+                "id": index, "platform": platform, "external_id": ext,
+                "url": f"https://{platform}.example/lumen/{ext}", "caption": caption,
+                "campaign": campaign, "likes": impressions // self.rng.randint(15, 40),
+                "shares": impressions // self.rng.randint(150, 400), "impressions": impressions,
+                "published_at": self.now - timedelta(days=self.rng.randint(1, HISTORY_DAYS)),
+            })
+            self.posts.setdefault(platform, []).append((index, ext, campaign))
+        conn.execute(Post.__table__.insert(), rows)  # type: ignore[attr-defined]
+
+    def _contacts(self, conn: Any, count: int) -> None:
+        rows = []
+        platforms = sorted({p for kinds in PLATFORM_KINDS.values() for p in kinds})
+        for index in range(1, count + 1):
+            lang = "fr" if self.rng.random() < 0.55 else "en"
+            vip = index % 97 == 0 or index <= 2
+            platform = platforms[index % len(platforms)]
+            first = self.rng.choice(catalogue.FIRST_NAMES[lang])
+            last = self.rng.choice(catalogue.LAST_NAMES[lang])
+            handle = f"{_ascii(first)}.{_ascii(last)}{self.rng.randint(1, 99)}".lower()
+            followers = (self.rng.randint(50_000, 900_000) if vip
+                         else int(self.rng.lognormvariate(5.5, 1.4)))
+            person = _Person(index, platform, f"demo-u{index}", first, handle,
+                             f"{first} {last}", followers, vip and index % 2 == 0)
+            self.people.setdefault((lang, vip), []).append(person)
+            seen = self.now - timedelta(days=self.rng.uniform(0, HISTORY_DAYS))
+            rows.append({
+                "id": index, "platform": platform, "external_id": person.external_id,
+                "handle": handle, "name": person.name, "followers": followers,
+                "verified": person.verified, "vip": vip, "banned": False, "email": "",
+                "phone": "", "first_seen": seen - timedelta(days=30), "last_seen": seen,
+                "extra": {},
+            })
+        conn.execute(Contact.__table__.insert(), rows)  # type: ignore[attr-defined]
+
+    # -- conversations --------------------------------------------------------------------
+
+    def _plan(self, count: int) -> list[tuple[Scenario, timedelta]]:
+        """Which scenario each conversation plays and how long ago it started, oldest first."""
+        plan = []
+        for family in SHOWCASE:
+            for scenario in self.by_family.get(family, [])[:1]:
+                plan.append((scenario, timedelta(minutes=self.rng.randint(5, 600))))
+        while len(plan) < count:
+            scenario = self.rng.choices(self.scenarios, self.weights)[0]
+            if self.rng.random() < RECENT_SHARE:
+                age = timedelta(minutes=self.rng.randint(3, 24 * 60))
+            else:
+                age = timedelta(hours=self.rng.uniform(24, HISTORY_DAYS * 24))
+            plan.append((scenario, age))
+        plan.sort(key=lambda item: -item[1].total_seconds())
+        return plan
+
+    def _length(self, scenario: Scenario) -> int:
+        if not scenario.followups:
+            return 1 + (self.rng.random() < 0.3)
+        return min(12, 2 + int(self.rng.expovariate(1 / 3)))
+
+    def _conversation(
+        self, conv_id: int, scenario: Scenario, age: timedelta, length: int
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        rng = self.rng
+        kind = rng.choice(scenario.kinds)
+        person = rng.choice(self.people.get((scenario.lang, scenario.vip))
+                            or self.people[(scenario.lang, False)])
+        platform = rng.choice(PLATFORM_KINDS[kind])
+        post = rng.choice(self.posts[platform]) if kind == "comment" and platform in self.posts else None
+        start = self.now - age
+        recent = age < timedelta(days=1)
+        agent_id, agent_name, _langs = rng.choice(self.agents)
+        values = self._values(person, agent_name, scenario.lang)
+        messages: list[dict[str, Any]] = []
+        state = {"first_response_at": None, "awaiting_since": None, "exchange_count": 0,
+                 "last_inbound_at": None, "last_outbound_at": None}
+        moment = start
+        verdicts: list[Verdict] = []
+        customer_turn = True
+        for turn in range(length):
+            last = turn == length - 1
+            if customer_turn:
+                pool = scenario.openers if turn == 0 else (scenario.followups or scenario.openers)
+                template = rng.choice(pool)
+                verdict = self._verdict(template, scenario.lang)
+                verdicts.append(verdict)
+                messages.append(self._message(conv_id, platform, "in", "customer", person.id, None,
+                                              catalogue.fill(template, values), verdict, moment))
+                state["last_inbound_at"] = moment
+                state["awaiting_since"] = state["awaiting_since"] or moment
+            else:
+                reply = catalogue.fill(rng.choice(scenario.replies), values)
+                messages.append(self._message(conv_id, platform, "out", "agent", None, agent_id,
+                                              reply, None, moment))
+                state["last_outbound_at"] = moment
+                if state["awaiting_since"] is not None:
+                    state["exchange_count"] += 1
+                    state["first_response_at"] = state["first_response_at"] or moment
+                    state["awaiting_since"] = None
+            if last:
+                break
+            customer_turn = not customer_turn
+            gap = (rng.lognormvariate(4.3, 1.0) if not customer_turn
+                   else rng.lognormvariate(5.0, 1.2))
+            moment = min(moment + timedelta(minutes=gap), self.now - timedelta(minutes=1))
+        primary = max(verdicts, key=lambda v: v.priority)
+        resolved = not recent and (state["awaiting_since"] is None or rng.random() < 0.8)
+        first_due = self.pipeline.response_due(primary.sla_policy, start, first=True)
+        if resolved and state["awaiting_since"] is not None:
+            state["awaiting_since"] = None
+        due = None
+        if not resolved and state["awaiting_since"] is not None:
+            due = (first_due if state["first_response_at"] is None else
+                   self.pipeline.response_due(primary.sla_policy, state["awaiting_since"], first=False))
+        closing = messages[-1]["created_at"] + timedelta(minutes=rng.randint(5, 90))
+        if resolved:
+            self.audit.append(audit.entry(
+                "conversation.resolved", actor=self._agent_login(agent_id),
+                actor_kind=ActorKind.AGENT, conversation_id=conv_id, at=closing,
+                details={"code": scenario.resolution}))
+        intents: list[str] = []
+        for v in verdicts:
+            intents.extend(i for i in v.intents if i not in intents)
+        latest = messages[-1]
+        last_in = max((m for m in messages if m["direction"] == "in"), key=lambda m: m["created_at"])
+        conv = {
+            "id": conv_id, "platform": platform, "kind": kind,
+            "thread_key": messages[0]["external_id"] if kind != "dm" else f"demo-t{conv_id}",
+            "contact_id": person.id, "post_id": post[0] if post else None,
+            "campaign": post[2] if post else "",
+            "status": Status.RESOLVED.value if resolved else Status.OPEN.value,
+            "lang": scenario.lang, "intents": spaced(intents), "tags": " ",
+            "sentiment": last_in["sentiment"], "priority": int(primary.priority),
+            "moderation": max((v.moderation for v in verdicts), key=MODERATION_RANK.__getitem__),
+            "sla_policy": primary.sla_policy, "first_response_due": first_due,
+            "first_response_at": state["first_response_at"],
+            "awaiting_since": state["awaiting_since"], "sla_due_at": due,
+            "last_inbound_at": state["last_inbound_at"],
+            "last_outbound_at": state["last_outbound_at"],
+            "last_message_at": latest["created_at"], "last_text": first_line(latest["text"]),
+            "message_count": len(messages), "exchange_count": state["exchange_count"],
+            "role": primary.role, "escalated": any(v.escalate for v in verdicts),
+            "escalation_reason": next((v.reason for v in verdicts if v.escalate), ""),
+            "assignee_id": agent_id if (resolved or rng.random() < 0.4) else None,
+            "claimed_by": None, "claim_expires_at": None, "snoozed_until": None,
+            "resolution_code": scenario.resolution if resolved else "",
+            "resolved_at": closing if resolved else None,
+            "csat": rng.choice((3, 4, 4, 5, 5, 5)) if resolved and rng.random() < 0.3 else None,
+            "created_at": start, "updated_at": closing if resolved else latest["created_at"],
+            "version": 1,
+        }
+        if post:
+            for m in messages:
+                m["extra"] = {"post": post[1]}
+        return conv, messages
+
+    def _verdict(self, template: str, lang: str) -> Verdict:
+        key = (template, lang)
+        verdict = self.verdicts.get(key)
+        if verdict is None:
+            event = Event(platform="instagram", kind="comment", id="demo", text=catalogue.fill(
+                template, _SAMPLE[lang]), author=Author(id="demo"),
+                created_at=self.now, lang=lang)
+            verdict = self.verdicts[key] = self.pipeline.run(event)
+        return verdict
+
+    def _message(self, conv_id: int, platform: str, direction: str, author_kind: str,
+                 contact_id: int | None, agent_id: int | None, body: str,
+                 verdict: Verdict | None, at: datetime) -> dict[str, Any]:
+        self.message_seq += 1
+        return {
+            "id": self.message_seq, "platform": platform,
+            "external_id": f"demo-m{self.message_seq}", "conversation_id": conv_id,
+            "parent_external_id": "", "direction": direction, "author_kind": author_kind,
+            "contact_id": contact_id, "agent_id": agent_id, "text": body,
+            "lang": verdict.lang if verdict else "",
+            "sentiment": verdict.sentiment if verdict else 0.0,
+            "intents": spaced(verdict.intents) if verdict else " ",
+            "moderation": verdict.moderation if verdict else "allow",
+            "categories": spaced(verdict.categories) if verdict else " ",
+            "hidden": False, "hidden_reason": "", "deleted": False,
+            "created_at": at, "received_at": at, "extra": {},
+        }
+
+    def _values(self, person: _Person, agent: str, lang: str) -> dict[str, str]:
+        rng = self.rng
+        product, price = rng.choice(catalogue.PRODUCTS)
+        days = rng.randint(2, 9)
+        return {
+            "first_name": person.first_name, "agent": agent, "product": product,
+            "price": f"{price} €" if lang == "fr" else f"€{price}",
+            "order_no": f"LU-{rng.randint(10000, 99999)}",
+            "delay": f"{days} jours" if lang == "fr" else f"{days} days",
+            "city": rng.choice(catalogue.CITIES[lang]),
+        }
+
+    def _agent_login(self, agent_id: int) -> str:
+        return catalogue.AGENTS[agent_id - 1][0]
+
+
+_SAMPLE = {
+    lang: {"first_name": "Alex", "agent": "Sam", "product": "Sidamo", "price": "18",
+           "order_no": "LU-12345", "delay": "3", "city": "Lyon"}
+    for lang in ("en", "fr")
+}
+
+
+def _ascii(name: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if c.isalnum() and c.isascii())
+

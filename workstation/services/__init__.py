@@ -1,0 +1,1 @@
+"""The service layer: every action of the UI, the CLI and the workers is a function here."""
