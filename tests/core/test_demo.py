@@ -1,0 +1,68 @@
+"""The demo store: deterministic for a seed, believable, and showing what the brief asks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from workstation import db
+from workstation.clock import FrozenClock
+from workstation.demo.build import DemoError, build_demo
+from workstation.models import Agent, Contact, Conversation, Message
+
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+
+def snapshot(engine: Engine) -> list[tuple]:
+    m = Message.__table__.c
+    with db.read(engine) as conn:
+        return [tuple(r) for r in conn.execute(
+            select(m.external_id, m.conversation_id, m.direction, m.text, m.created_at)
+            .order_by(m.id)
+        )]
+
+
+def test_same_seed_same_store_other_seed_other_store(tmp_path: Path) -> None:
+    stores = [db.open_store(f"sqlite:///{tmp_path / f'{n}.db'}") for n in range(3)]
+    for engine, seed in zip(stores, (5, 5, 6), strict=True):
+        build_demo(engine, size=600, seed=seed, clock=FrozenClock(NOW))
+    first, same, other = (snapshot(e) for e in stores)
+    assert first == same
+    assert first != other
+
+
+def test_demo_has_the_showcase_and_history(engine: Engine) -> None:
+    summary = build_demo(engine, size=1500, seed=1, clock=FrozenClock(NOW))
+    assert summary.startswith("demo store: ")
+    c = Conversation.__table__.c
+    with db.read(engine) as conn:
+        messages = conn.execute(select(func.count()).select_from(Message.__table__)).scalar_one()
+        statuses = dict(conn.execute(select(c.status, func.count()).group_by(c.status)).all())
+        platforms = set(conn.execute(select(c.platform).distinct()).scalars())
+        langs = set(conn.execute(select(c.lang).distinct()).scalars())
+        roles = set(conn.execute(select(Agent.__table__.c.role)).scalars())
+        vips = conn.execute(select(func.count()).where(Contact.__table__.c.vip)).scalar_one()
+        oldest = conn.execute(select(func.min(c.created_at))).scalar_one()
+        answered = conn.execute(
+            select(func.count()).where(c.first_response_at.is_not(None))
+        ).scalar_one()
+    assert 1400 <= messages <= 1500
+    assert statuses["resolved"] > statuses["open"] > 0
+    assert platforms == {"instagram", "facebook", "x", "tiktok", "linkedin"}
+    assert langs == {"fr", "en"}
+    assert {"agent", "senior", "supervisor", "admin"} <= roles
+    assert vips > 0
+    assert (NOW - oldest).days >= 30
+    assert answered > statuses["resolved"] // 2
+
+
+def test_a_full_store_is_left_alone_unless_reset(sqlite_engine: Engine) -> None:
+    build_demo(sqlite_engine, size=200, seed=1, clock=FrozenClock(NOW))
+    with pytest.raises(DemoError, match="--reset"):
+        build_demo(sqlite_engine, size=200, seed=1)
+    build_demo(sqlite_engine, size=300, seed=2, reset_first=True, clock=FrozenClock(NOW))
+    with db.read(sqlite_engine) as conn:
+        assert conn.execute(select(func.count()).select_from(Message.__table__)).scalar_one() <= 300
