@@ -29,12 +29,14 @@ HISTORY_DAYS = 42
 RECENT_SHARE = 0.06
 """Share of conversations from the last day: these are the open queue."""
 CHUNK = 4000
+MAX_LENGTH = 16
+"""The longest thread the demo writes."""
 PLATFORM_KINDS = {
     "comment": ("instagram", "instagram", "facebook", "tiktok", "linkedin"),
     "dm": ("instagram", "instagram", "facebook", "x"),
     "mention": ("x", "x", "instagram", "linkedin"),
 }
-SHOWCASE = ("vip-complaint", "safety", "legal", "price-question", "spam", "angry-complaint")
+SHOWCASE = ("vip-complaint", "safety", "legal", "price-question", "spam", "complaint-angry")
 """Scenario families every demo shows in its open queue, whatever its size."""
 
 _TABLES_IN_DELETE_ORDER = (
@@ -120,18 +122,14 @@ class _Builder:
             self._contacts(conn, max(20, conversations * 3 // 4))
         messages = 0
         conv_id = 0
-        plan = self._plan(conversations)
-        budget = size
+        plan = self._plan(conversations, size)
         while plan:
             chunk, plan = plan[:CHUNK], plan[CHUNK:]
             conv_rows: list[dict[str, Any]] = []
             msg_rows: list[dict[str, Any]] = []
-            for index, (scenario, age) in enumerate(chunk):
+            for scenario, age, length in chunk:
                 conv_id += 1
-                remaining = len(plan) + len(chunk) - index
-                target = max(1, min(budget - remaining + 1, self._length(scenario)))
-                conv, msgs = self._conversation(conv_id, scenario, age, target)
-                budget -= len(msgs)
+                conv, msgs = self._conversation(conv_id, scenario, age, length)
                 conv_rows.append(conv)
                 msg_rows.extend(msgs)
             with db.write(self.engine) as conn:
@@ -148,7 +146,7 @@ class _Builder:
                         f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
                     ))
         return (f"demo store: {messages} messages in {conv_id} conversations, "
-                f"{sum(len(p) for p in self.people.values())} contacts, {len(self.agents)} agents")
+                f"{sum(len(p) for p in self.people.values())} contacts, {len(catalogue.AGENTS)} agents")
 
     def _agents(self, conn: Any) -> None:
         rows = []
@@ -202,8 +200,8 @@ class _Builder:
 
     # -- conversations --------------------------------------------------------------------
 
-    def _plan(self, count: int) -> list[tuple[Scenario, timedelta]]:
-        """Which scenario each conversation plays and how long ago it started, oldest first."""
+    def _plan(self, count: int, size: int) -> list[tuple[Scenario, timedelta, int]]:
+        """Scenario, age and length of each conversation, oldest first, `size` messages in all."""
         plan = []
         for family in SHOWCASE:
             for scenario in self.by_family.get(family, [])[:1]:
@@ -215,13 +213,28 @@ class _Builder:
             else:
                 age = timedelta(hours=self.rng.uniform(24, HISTORY_DAYS * 24))
             plan.append((scenario, age))
-        plan.sort(key=lambda item: -item[1].total_seconds())
-        return plan
+        lengths = [self._length(scenario) for scenario, _ in plan]
+        # Threads of the open queue end with the customer (odd length); others may grow or
+        # shrink one message at a time until the store holds exactly `size` messages.
+        recent = [age < timedelta(days=1) for _, age in plan]
+        lengths = [n - 1 if r and n % 2 == 0 else n for n, r in zip(lengths, recent, strict=True)]
+        elastic = [i for i, (s, _) in enumerate(plan) if s.followups and not recent[i]]
+        total = sum(lengths)
+        while total != size and elastic:
+            i = self.rng.choice(elastic)
+            if total < size and lengths[i] < MAX_LENGTH:
+                lengths[i] += 1
+                total += 1
+            elif total > size and lengths[i] > 1:
+                lengths[i] -= 1
+                total -= 1
+        ordered = sorted(zip(plan, lengths, strict=True), key=lambda p: -p[0][1].total_seconds())
+        return [(scenario, age, n) for (scenario, age), n in ordered]
 
     def _length(self, scenario: Scenario) -> int:
         if not scenario.followups:
             return 1 + (self.rng.random() < 0.3)
-        return min(12, 2 + int(self.rng.expovariate(1 / 3)))
+        return min(MAX_LENGTH, 2 + int(self.rng.expovariate(1 / 3)))
 
     def _conversation(
         self, conv_id: int, scenario: Scenario, age: timedelta, length: int
@@ -269,7 +282,7 @@ class _Builder:
                    else rng.lognormvariate(5.0, 1.2))
             moment = min(moment + timedelta(minutes=gap), self.now - timedelta(minutes=1))
         primary = max(verdicts, key=lambda v: v.priority)
-        resolved = not recent and (state["awaiting_since"] is None or rng.random() < 0.8)
+        resolved = age > timedelta(days=3) or (not recent and rng.random() < 0.85)
         first_due = self.pipeline.response_due(primary.sla_policy, start, first=True)
         if resolved and state["awaiting_since"] is not None:
             state["awaiting_since"] = None

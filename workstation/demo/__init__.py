@@ -1,0 +1,1 @@
+"""The demo store: a believable inbox to try the workstation on."""
