@@ -1,0 +1,1 @@
+"""Signals computed on a message's text: language, sentiment, intents and moderation."""
