@@ -13,7 +13,7 @@ def event(ident: str, **overrides: Any) -> dict[str, Any]:
         "kind": "comment",
         "id": ident,
         "author": {"id": "u-1", "handle": "lea.m", "name": "Léa Martin", "followers": 120},
-        "text": "How much is the Sidamo bag?",
+        "text": "What time do you open on Saturday?",
         "created_at": "2026-11-20T10:00:00Z",
     }
     base.update(overrides)

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from . import paths
@@ -111,6 +112,13 @@ def read(engine: Engine) -> Iterator[Connection]:
             yield conn
         finally:
             conn.rollback()
+
+
+def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows, skipping those that collide with a unique key (another writer won)."""
+    if rows:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
 
 
 def open_store(url: str | None = None, *, upgrade: bool = True) -> Engine:

@@ -1,45 +1,44 @@
 """The triage pipeline: an event in, a verdict out, nothing stored.
 
-Pure and batchable: `ingest` calls it before writing, `workstation triage` prints its
-verdicts, and the demo uses it to label what it generates. The policy it applies (SLA
-targets, VIP thresholds) is a `Policy`; rules.toml feeds it.
+Two steps. `signals` reads the text (language, sentiment, intents, moderation categories,
+anger, which rule keywords match): the costly part, pure, picklable, run in worker processes
+for large files. `decide` applies the policy of rules.toml to those signals and to what the
+store knows of the thread: cheap, run where the thread state is. `run` does both for a
+message on its own (`workstation triage`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from .clock import iso
-from .events import Author, Event
-from .models import Priority, Role
-from .signals import language, sentiment
+from workstation.clock import iso
+from workstation.events import Author, Event
+from workstation.models import Priority
+from workstation.rules import RuleSet, load_rules
+from workstation.rules.evaluate import Context, Thread, decide
+from workstation.signals import intents as intent_signal
+from workstation.signals import language, moderation, sentiment
+from workstation.signals.lexicon import normalise
+from workstation.sla import SlaPolicy
 
-MODERATION_RANK = {"allow": 0, "review": 1, "hide": 2, "delete": 3, "ban": 4}
-"""Moderation verdicts, mildest first: a thread shows the strongest of its messages'."""
-ROLE_RANK = {"bot": 0, "agent": 1, "senior": 2, "supervisor": 3, "admin": 4}
-"""Roles by seniority: a thread is routed to the most senior role any message needs."""
-
-
-@dataclass(frozen=True)
-class SlaTarget:
-    """How fast a thread must be answered: first reply, and each reply after that."""
-
-    first: timedelta
-    next: timedelta
+_CAPS_MIN = 4
 
 
-@dataclass(frozen=True)
-class Policy:
-    """The part of the team's policy the pipeline applies."""
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the text says, before any policy."""
 
-    vip_followers: int = 50_000
-    vip_verified: bool = True
-    default_sla: str = "support"
-    sla: dict[str, SlaTarget] = field(
-        default_factory=lambda: {"support": SlaTarget(timedelta(hours=4), timedelta(hours=8))}
-    )
+    lang: str
+    sentiment: float
+    intents: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    angry: bool = False
+    confused: bool = False
+    words: frozenset[int] = frozenset()
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Words behind each intent and category, for explanations."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +54,20 @@ class Verdict:
     priority: Priority = Priority.NORMAL
     sla_policy: str = ""
     first_response_due: datetime | None = None
-    role: str = Role.AGENT.value
+    role: str = "agent"
     escalate: bool = False
     reason: str = ""
     rules: tuple[str, ...] = ()
     actions: tuple[dict[str, Any], ...] = ()
+    tags: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """The verdict in the contract's JSON shape."""
+        """The verdict in the contract's JSON shape (plus `tags`)."""
         return {
             "id": self.id,
             "lang": self.lang,
-            "sentiment": {"label": sentiment.label(self.sentiment), "score": round(self.sentiment, 4)},
+            "sentiment": {"label": sentiment.label(self.sentiment),
+                          "score": round(self.sentiment, 4)},
             "intents": list(self.intents),
             "moderation": {"verdict": self.moderation, "categories": list(self.categories)},
             "priority": self.priority.name.lower(),
@@ -74,36 +75,81 @@ class Verdict:
             "route": {"role": self.role, "escalate": self.escalate, "reason": self.reason},
             "rules": list(self.rules),
             "actions": [dict(a) for a in self.actions],
+            "tags": list(self.tags),
         }
 
 
 class Pipeline:
     """Runs the signals and the policy over events."""
 
-    def __init__(self, policy: Policy | None = None) -> None:
-        self.policy = policy or Policy()
+    def __init__(self, rules: RuleSet | None = None) -> None:
+        self.rules = rules or load_rules()
 
     def is_vip(self, author: Author) -> bool:
         """Whether an author counts as a VIP under the policy's thresholds."""
-        return author.followers >= self.policy.vip_followers or (
-            self.policy.vip_verified and author.verified
+        return author.followers >= self.rules.vip_followers or (
+            self.rules.vip_verified and author.verified
         )
 
-    def response_due(self, policy: str, since: datetime, *, first: bool) -> datetime:
-        """When a reply owed since `since` is due under the SLA policy `policy`."""
-        target = self.policy.sla.get(policy) or self.policy.sla[self.policy.default_sla]
-        return since + (target.first if first else target.next)
+    def policy(self, name: str) -> SlaPolicy:
+        """An SLA policy by name, the default one for an unknown name."""
+        return self.rules.sla.get(name) or self.rules.sla[self.rules.default_sla]
 
-    def run(self, event: Event) -> Verdict:
-        """Triage one event."""
+    def response_due(self, policy: str, since: datetime, *, first: bool,
+                     platform: str = "") -> datetime:
+        """When a reply owed since `since` is due under the SLA policy `policy`."""
+        return self.policy(policy).due(since, first=first, platform=platform)
+
+    def signals(self, event: Event) -> Signals:
+        """Read the text of an inbound event."""
         lang = language.detect(event.text, event.lang)
         if event.direction == "out":
-            return Verdict(id=event.id, lang=lang, sentiment=0.0, priority=Priority.LOW)
-        policy = self.policy.default_sla
-        return Verdict(
-            id=event.id,
-            lang=lang,
-            sentiment=sentiment.score(event.text, lang),
-            sla_policy=policy,
-            first_response_due=self.response_due(policy, event.created_at, first=True),
+            return Signals(lang=lang, sentiment=0.0)
+        message = normalise(event.text)
+        score = sentiment.score(event.text, lang)
+        found = intent_signal.detect(message, lang, self.rules)
+        flagged = moderation.detect(event.text, lang)
+        words = frozenset(int(hit.label) for hit in self.rules.rule_words.find(message))
+        anger = self.rules.anger.get(lang)
+        angry = anger is not None and (
+            bool(anger.words.find(message))
+            or (anger.sentiment_below is not None and score < anger.sentiment_below)
+            or (anger.caps_words is not None and _shouted(event.text) >= anger.caps_words)
         )
+        confusion = self.rules.confusion.get(lang)
+        confused = confusion is not None and bool(confusion.words.find(message))
+        evidence = dict(found.evidence)
+        evidence.update(flagged.evidence)
+        return Signals(lang, score, found.names, flagged.categories, angry, confused, words,
+                       evidence)
+
+    def decide(self, event: Event, signals: Signals, thread: Thread | None = None) -> Verdict:
+        """Apply the policy to an event's signals and its thread's state."""
+        if event.direction == "out":
+            return Verdict(id=event.id, lang=signals.lang, sentiment=0.0, priority=Priority.LOW)
+        thread = thread or Thread()
+        ctx = Context(event, signals.lang, signals.sentiment, signals.intents, signals.categories,
+                      self.is_vip(event.author), signals.angry, signals.confused, signals.words,
+                      thread)
+        decision = decide(self.rules, ctx)
+        policy = decision.sla or self.rules.default_sla
+        return Verdict(
+            id=event.id, lang=signals.lang, sentiment=signals.sentiment,
+            intents=signals.intents, moderation=decision.moderation,
+            categories=signals.categories, priority=decision.priority, sla_policy=policy,
+            first_response_due=self.response_due(policy, event.created_at, first=True,
+                                                 platform=event.platform),
+            role=decision.role, escalate=decision.escalate, reason=decision.reason,
+            rules=tuple(decision.fired), actions=tuple(a.to_json() for a in decision.actions),
+            tags=tuple(decision.tags),
+        )
+
+    def run(self, event: Event, thread: Thread | None = None) -> Verdict:
+        """Triage one event."""
+        return self.decide(event, self.signals(event), thread)
+
+
+def _shouted(text: str) -> int:
+    """Words of four letters or more written in capitals."""
+    return sum(1 for word in text[:2000].split()
+               if len(word) >= _CAPS_MIN and word.isalpha() and word.isupper())

@@ -86,7 +86,7 @@ def test_triage_json_prints_one_verdict_per_line_in_order(
     assert lines[0]["lang"] == "fr"
     assert lines[1] == {"line": 2, "error": "expected a JSON object, got list"}
     assert set(lines[2]) == {"id", "lang", "sentiment", "intents", "moderation", "priority",
-                             "sla", "route", "rules", "actions"}
+                             "sla", "route", "rules", "actions", "tags"}
 
 
 def test_audit_lists_what_ingest_did(

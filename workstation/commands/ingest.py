@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 from contextlib import ExitStack
+from datetime import datetime
+from typing import Any
 
 from .common import EXIT_OK, EXIT_PARTIAL, Progress, open_input, positive, store
 
@@ -25,6 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def ingest(args: argparse.Namespace) -> int:
     from ..ingest import Ingestor, read_lines
+    from ..parallel import default_workers
 
     engine = store(args)
     with ExitStack() as stack:
@@ -35,7 +38,8 @@ def ingest(args: argparse.Namespace) -> int:
             progress.clear()
             print(line, file=sys.stderr)
 
-        ingestor = Ingestor(engine, source=name, on_reject=report_reject)
+        ingestor = Ingestor(engine, source=name, on_reject=report_reject,
+                            workers=default_workers(size))
         try:
             report = ingestor.run(read_lines(stream, size, progress), batch=args.batch)
         finally:
@@ -44,9 +48,23 @@ def ingest(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if report.rejected else EXIT_OK
 
 
+def triage_run(pipeline: Any, first_line: int, lines: list[bytes], now: datetime) -> list[Any]:
+    """Verdicts (or rejections) of a run of lines, in order; runs in a worker process."""
+    from ..events import Rejected, parse_line
+
+    out: list[Any] = []
+    for line_no, raw in enumerate(lines, start=first_line):
+        event = parse_line(raw, line_no, now)
+        if event is None:
+            continue
+        out.append(event if isinstance(event, Rejected) else (event.id, pipeline.run(event)))
+    return out
+
+
 def triage(args: argparse.Namespace) -> int:
     from ..clock import utcnow
-    from ..events import Rejected, parse_line
+    from ..events import Rejected
+    from ..parallel import default_workers, ordered_map, runs
     from ..pipeline import Pipeline
     from ..text import inert
 
@@ -55,24 +73,24 @@ def triage(args: argparse.Namespace) -> int:
     out = sys.stdout
     now = utcnow()
     with ExitStack() as stack:
-        stream, name, _size = open_input(args.file, stack)
-        for line_no, raw in enumerate(stream, start=1):
-            event = parse_line(raw, line_no, now)
-            if event is None:
-                continue
-            if isinstance(event, Rejected):
-                rejected += 1
-                print(f"{name}:{line_no}: {event.reason}", file=sys.stderr)
+        stream, name, size = open_input(args.file, stack)
+        tasks = ((first, run, now) for first, run in runs(iter(stream), 1000))
+        for results in ordered_map(triage_run, pipeline, tasks, default_workers(size)):
+            for item in results:
+                if isinstance(item, Rejected):
+                    rejected += 1
+                    print(f"{name}:{item.line_no}: {item.reason}", file=sys.stderr)
+                    if args.json:
+                        out.write(json.dumps({"line": item.line_no, "error": item.reason}) + "\n")
+                    continue
+                ident, verdict = item
+                v = verdict.to_json()
                 if args.json:
-                    out.write(json.dumps({"line": line_no, "error": event.reason}) + "\n")
-                continue
-            verdict = pipeline.run(event).to_json()
-            if args.json:
-                out.write(json.dumps(verdict, ensure_ascii=False) + "\n")
-            else:
-                out.write(
-                    f"{inert(event.id, limit=24):<24} {verdict['lang']:<3} "
-                    f"{verdict['sentiment']['label']:<8} {verdict['priority']:<7} "
-                    f"{verdict['moderation']['verdict']:<7} {','.join(verdict['intents']) or '-'}\n"
-                )
+                    out.write(json.dumps(v, ensure_ascii=False) + "\n")
+                else:
+                    out.write(
+                        f"{inert(ident, limit=24):<24} {v['lang']:<3} "
+                        f"{v['sentiment']['label']:<8} {v['priority']:<7} "
+                        f"{v['moderation']['verdict']:<7} {','.join(v['intents']) or '-'}\n"
+                    )
     return EXIT_PARTIAL if rejected else EXIT_OK

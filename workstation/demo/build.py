@@ -18,9 +18,10 @@ from sqlalchemy import Engine, func, select, text
 from .. import audit, db
 from ..clock import Clock, utcnow
 from ..events import Author, Event
-from ..ingest import first_line
+from ..batch import first_line
 from ..models import ActorKind, Agent, Contact, Conversation, Message, Post, Status
-from ..pipeline import MODERATION_RANK, Pipeline, Verdict
+from ..pipeline import Pipeline, Verdict
+from ..rules.evaluate import VERDICT_RANK
 from ..slugs import spaced
 from . import catalogue
 from .catalogue import Scenario
@@ -307,9 +308,10 @@ class _Builder:
             "contact_id": person.id, "post_id": post[0] if post else None,
             "campaign": post[2] if post else "",
             "status": Status.RESOLVED.value if resolved else Status.OPEN.value,
-            "lang": scenario.lang, "intents": spaced(intents), "tags": " ",
+            "lang": scenario.lang, "intents": spaced(intents),
+            "tags": spaced(dict.fromkeys(t for v in verdicts for t in v.tags)),
             "sentiment": last_in["sentiment"], "priority": int(primary.priority),
-            "moderation": max((v.moderation for v in verdicts), key=MODERATION_RANK.__getitem__),
+            "moderation": max((v.moderation for v in verdicts), key=VERDICT_RANK.__getitem__),
             "sla_policy": primary.sla_policy, "first_response_due": first_due,
             "first_response_at": state["first_response_at"],
             "awaiting_since": state["awaiting_since"], "sla_due_at": due,
@@ -346,6 +348,7 @@ class _Builder:
                  contact_id: int | None, agent_id: int | None, body: str,
                  verdict: Verdict | None, at: datetime) -> dict[str, Any]:
         self.message_seq += 1
+        hidden = verdict is not None and VERDICT_RANK[verdict.moderation] >= VERDICT_RANK["hide"]
         return {
             "id": self.message_seq, "platform": platform,
             "external_id": f"demo-m{self.message_seq}", "conversation_id": conv_id,
@@ -356,7 +359,8 @@ class _Builder:
             "intents": spaced(verdict.intents) if verdict else " ",
             "moderation": verdict.moderation if verdict else "allow",
             "categories": spaced(verdict.categories) if verdict else " ",
-            "hidden": False, "hidden_reason": "", "deleted": False,
+            "hidden": hidden, "hidden_reason": " ".join(verdict.categories) if hidden else "",
+            "deleted": verdict is not None and verdict.moderation == "delete",
             "created_at": at, "received_at": at, "extra": {},
         }
 

@@ -1,0 +1,122 @@
+"""What triage does on its own once a message is stored: the side effects of rules.toml actions.
+
+Moderation (hide, delete, ban) is queued in the outbox for the platform connectors, and the
+message is marked at once so the team sees it hidden; leads, follow-up reminders,
+assignments, review flags and escalations are written directly. Every effect leaves an
+audit event by the bot, in the batch's transaction. Effects are collected message by message
+and written together by `flush`, a few statements per batch.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from workstation import audit
+from workstation.db import insert_ignore
+from workstation.events import Event
+from workstation.models import ActorKind, Agent, Contact, Lead, LeadStage, Outbox, Reminder
+from workstation.pipeline import Verdict
+from workstation.rules.model import RuleSet
+
+ACTOR = "triage"
+_PLATFORM_ACTIONS = ("hide", "delete", "ban")
+
+
+class Automation:
+    """Collects the effects of a batch's verdicts, then writes them."""
+
+    def __init__(self, conn: Connection, rules: RuleSet, now: datetime) -> None:
+        self.conn = conn
+        self.rules = rules
+        self.now = now
+        self.outbox: list[dict[str, Any]] = []
+        self.audit: list[dict[str, Any]] = []
+        self.reminders: list[dict[str, Any]] = []
+        self.leads: dict[int, dict[str, Any]] = {}
+        self.banned: set[int] = set()
+        self._agents: dict[str, int | None] = {}
+
+    def collect(self, state: dict[str, Any], event: Event, verdict: Verdict,
+                contact: int | None) -> None:
+        """Note the effects of one customer message's verdict on its conversation `state`."""
+        conv = state["id"]
+        if verdict.escalate and not state["escalated"]:
+            self._audit("conversation.escalated", conv, role=verdict.role, reason=verdict.reason)
+        for action in verdict.actions:
+            do, value = action["do"], action["value"]
+            if do in _PLATFORM_ACTIONS:
+                self._platform(do, event, conv, verdict)
+                if do == "ban" and contact is not None:
+                    self.banned.add(contact)
+            elif do == "review":
+                self._audit("conversation.flagged", conv, reason=value)
+            elif do == "assign":
+                agent = self._agent(value)
+                if agent is not None and state.get("assignee_id") != agent:
+                    state["assignee_id"] = agent
+                    self._audit("conversation.assigned", conv, agent=value)
+            elif do == "lead" and conv not in self.leads:
+                self.leads[conv] = {
+                    "conversation_id": conv, "contact_id": contact, "stage": LeadStage.NEW.value,
+                    "source_platform": event.platform, "post_id": state["post_id"],
+                    "campaign": state["campaign"], "promo_codes": " ", "answers": {},
+                    "value": 0.0, "crm_id": "", "crm_state": "", "created_at": self.now,
+                    "updated_at": self.now,
+                }
+            elif do == "remind":
+                due = event.created_at + timedelta(seconds=value)
+                self.reminders.append({"conversation_id": conv, "lead_id": None,
+                                       "kind": "follow-up", "due_at": due, "state": "pending",
+                                       "attempts": 0, "created_at": self.now})
+                self._audit("reminder.scheduled", conv, due=due.isoformat())
+
+    def flush(self) -> None:
+        """Write everything collected for the batch."""
+        if self.outbox:
+            insert_ignore(self.conn, Outbox.__table__, self.outbox)  # type: ignore[arg-type]
+        if self.banned:
+            contacts = Contact.__table__  # type: ignore[attr-defined]
+            self.conn.execute(update(contacts).where(contacts.c.id.in_(self.banned))
+                              .values(banned=True))
+        if self.leads:
+            leads = Lead.__table__  # type: ignore[attr-defined]
+            known = set(self.conn.execute(
+                select(leads.c.conversation_id).where(leads.c.conversation_id.in_(self.leads))
+            ).scalars())
+            fresh = [row for conv, row in self.leads.items() if conv not in known]
+            if fresh:
+                self.conn.execute(leads.insert(), fresh)
+                for row in fresh:
+                    self._audit("lead.created", row["conversation_id"], stage=row["stage"],
+                                campaign=row["campaign"])
+        if self.reminders:
+            self.conn.execute(Reminder.__table__.insert(), self.reminders)  # type: ignore[attr-defined]
+        audit.record_many(self.conn, self.audit)
+
+    def _platform(self, do: str, event: Event, conv: int, verdict: Verdict) -> None:
+        self.outbox.append({
+            "conversation_id": conv, "reply_to_external_id": event.id, "channel": do,
+            "text": "", "author_kind": "bot", "agent_id": None,
+            "idempotency_key": f"{do}:{event.platform}:{event.id}"[:128], "state": "queued",
+            "attempts": 0, "last_error": "", "next_attempt_at": None, "external_id": "",
+            "template_id": "", "created_at": self.now, "sent_at": None,
+        })
+        action = {"hide": "message.hidden", "delete": "message.deleted",
+                  "ban": "contact.banned"}[do]
+        self._audit(action, conv, message=event.id, categories=list(verdict.categories),
+                    rules=list(verdict.rules))
+
+    def _agent(self, name: str) -> int | None:
+        if name not in self._agents:
+            agents = Agent.__table__  # type: ignore[attr-defined]
+            self._agents[name] = self.conn.execute(
+                select(agents.c.id).where(agents.c.name == name, agents.c.active)
+            ).scalar_one_or_none()
+        return self._agents[name]
+
+    def _audit(self, action: str, conv: int, **details: Any) -> None:
+        self.audit.append(audit.entry(action, actor=ACTOR, actor_kind=ActorKind.BOT,
+                                      conversation_id=conv, at=self.now, details=details))

@@ -1,0 +1,181 @@
+"""Applying the policy to one message: moderation verdict, escalation matrix, ordered rules.
+
+Pure: everything it needs arrives in a `Context` (the event, its signals, the state of its
+thread), so `triage` can run it without a store and ingest can run it with one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from workstation.events import Event
+from workstation.models import Priority
+from workstation.rules.model import Action, Conditions, Route, RuleSet
+
+VERDICT_RANK = {"allow": 0, "review": 1, "hide": 2, "delete": 3, "ban": 4}
+ROLE_RANK = {"bot": 0, "agent": 1, "senior": 2, "supervisor": 3, "admin": 4}
+_PRIORITIES = {p.name.lower(): p for p in Priority}
+_MODERATING = {"hide": "hide", "delete": "delete", "ban": "ban", "review": "review"}
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """What the store knows of the message's conversation before this message."""
+
+    exchanges: int = 0
+    """Round trips so far: customer messages that got an answer."""
+    messages: int = 0
+    """Customer messages so far."""
+    last_reply_at: datetime | None = None
+    banned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything a rule can look at."""
+
+    event: Event
+    lang: str
+    sentiment: float
+    intents: tuple[str, ...]
+    categories: tuple[str, ...]
+    vip: bool
+    angry: bool
+    confused: bool
+    words: frozenset[int]
+    """Indexes of the rules whose keywords, fuzzy terms or regex matched the message."""
+    thread: Thread = field(default_factory=Thread)
+
+
+@dataclass
+class Decision:
+    """The policy's answer, built up by the matrix and then the rules."""
+
+    moderation: str = "allow"
+    priority: Priority = Priority.NORMAL
+    role: str = "agent"
+    sla: str = ""
+    escalate: bool = False
+    reason: str = ""
+    tags: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+
+def moderation_verdict(rules: RuleSet, categories: tuple[str, ...], kind: str) -> str:
+    """The strongest verdict the moderation policy gives the message's categories."""
+    verdict = "allow"
+    for category in categories:
+        if kind == "dm" and category in rules.moderation.private_ok:
+            continue
+        candidate = rules.moderation.verdicts.get(category, "allow")
+        if VERDICT_RANK[candidate] > VERDICT_RANK[verdict]:
+            verdict = candidate
+    return verdict
+
+
+def route(rules: RuleSet, intents: tuple[str, ...], categories: tuple[str, ...]) -> Decision:
+    """The escalation matrix: the most demanding route among the message's intents."""
+    routes = [rules.routes[k] for k in (*intents, *categories) if k in rules.routes]
+    if not routes:
+        routes = [rules.default_route]
+    decision = Decision()
+    first: Route | None = None
+    for candidate in routes:
+        if first is None or (ROLE_RANK[candidate.role], candidate.priority) > (
+            ROLE_RANK[first.role], first.priority
+        ):
+            first = candidate
+        if candidate.escalate and not decision.escalate:
+            decision.escalate, decision.reason = True, candidate.escalate
+    assert first is not None
+    decision.role = first.role
+    decision.priority = max(r.priority for r in routes)
+    decision.sla = first.sla or rules.default_sla
+    return decision
+
+
+def holds(when: Conditions, ctx: Context, rules: RuleSet, index: int) -> bool:
+    """Whether every condition of rule `index` holds for the message."""
+    event = ctx.event
+    checks = (
+        (when.platform, event.platform), (when.kind, event.kind), (when.lang, ctx.lang),
+        (when.campaign, event.post.campaign if event.post else ""),
+    )
+    for allowed, value in checks:
+        if allowed is not None and value not in allowed:
+            return False
+    if when.intent is not None and not when.intent.intersection(ctx.intents):
+        return False
+    if when.primary_intent is not None and (not ctx.intents
+                                            or ctx.intents[0] not in when.primary_intent):
+        return False
+    if when.no_intent is not None and when.no_intent != (not ctx.intents):
+        return False
+    if when.category is not None and not when.category.intersection(ctx.categories):
+        return False
+    if when.sentiment_below is not None and not ctx.sentiment < when.sentiment_below:
+        return False
+    if when.sentiment_above is not None and not ctx.sentiment > when.sentiment_above:
+        return False
+    if when.words and index not in ctx.words:
+        return False
+    author = event.author
+    if when.followers_at_least is not None and author.followers < when.followers_at_least:
+        return False
+    if when.followers_below is not None and author.followers >= when.followers_below:
+        return False
+    flags = ((when.verified, author.verified), (when.vip, ctx.vip),
+             (when.banned, ctx.thread.banned), (when.angry, ctx.angry),
+             (when.confused, ctx.confused), (when.first_message, ctx.thread.messages == 0))
+    for wanted, actual in flags:
+        if wanted is not None and wanted != actual:
+            return False
+    if when.exchanges_at_least is not None and ctx.thread.exchanges < when.exchanges_at_least:
+        return False
+    if when.messages_at_least is not None and ctx.thread.messages + 1 < when.messages_at_least:
+        return False
+    if when.business_hours is not None:
+        if when.business_hours != rules.calendars[when.calendar].is_open(event.created_at):
+            return False
+    if when.since_last_reply_over is not None and ctx.thread.last_reply_at is not None:
+        if event.created_at - ctx.thread.last_reply_at <= when.since_last_reply_over:
+            return False
+    return True
+
+
+def decide(rules: RuleSet, ctx: Context) -> Decision:
+    """Moderation policy, then the matrix, then every rule that holds, in order."""
+    decision = route(rules, ctx.intents, ctx.categories)
+    decision.moderation = moderation_verdict(rules, ctx.categories, ctx.event.kind)
+    for index, rule in enumerate(rules.rules):
+        if not holds(rule.when, ctx, rules, index):
+            continue
+        decision.fired.append(rule.name)
+        for action in rule.actions:
+            _apply(decision, action)
+        if rule.stop:
+            break
+    return decision
+
+
+def _apply(decision: Decision, action: Action) -> None:
+    value = action.value
+    if action.do == "tag":
+        if value not in decision.tags:
+            decision.tags.append(value)
+    elif action.do == "priority":
+        decision.priority = _PRIORITIES[value]
+    elif action.do == "route":
+        decision.role = value
+    elif action.do == "sla":
+        decision.sla = value
+    elif action.do == "escalate":
+        decision.escalate = True
+        decision.reason = decision.reason or value
+    if action.do in _MODERATING:
+        verdict = _MODERATING[action.do]
+        if VERDICT_RANK[verdict] > VERDICT_RANK[decision.moderation]:
+            decision.moderation = verdict
+    decision.actions.append(action)

@@ -1,0 +1,143 @@
+"""The team's policy once loaded: plain frozen values the pipeline reads, nothing to parse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from workstation.models import Priority
+from workstation.signals.lexicon import Lexicon
+from workstation.sla import Calendar, SlaPolicy
+
+INTENTS = ("purchase", "shipping", "refund", "complaint", "warranty", "safety", "legal",
+           "praise", "question", "ugc", "partnership")
+"""The contract's base taxonomy; rules.toml may add intents of its own."""
+CATEGORIES = ("spam", "profanity", "hate", "harassment", "threat", "doxxing", "pii_self")
+VERDICTS = ("allow", "review", "hide", "delete", "ban")
+ROLES = ("bot", "agent", "senior", "supervisor")
+PLATFORMS = ("instagram", "facebook", "x", "linkedin", "tiktok", "youtube")
+KINDS = ("comment", "dm", "mention")
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a message goes: the escalation matrix's answer for one intent."""
+
+    role: str = "agent"
+    priority: Priority = Priority.NORMAL
+    sla: str = ""
+    escalate: str = ""
+    """Why it is escalated; empty when it is not."""
+
+
+@dataclass(frozen=True)
+class IntentDef:
+    """An intent of the taxonomy with its words."""
+
+    name: str
+    description: str = ""
+    fallback: bool = False
+    """Only kept when no other intent (praise aside) was found."""
+    threshold: float = 1.0
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The `when` of a rule; None means "any"."""
+
+    platform: frozenset[str] | None = None
+    kind: frozenset[str] | None = None
+    lang: frozenset[str] | None = None
+    campaign: frozenset[str] | None = None
+    intent: frozenset[str] | None = None
+    primary_intent: frozenset[str] | None = None
+    no_intent: bool | None = None
+    category: frozenset[str] | None = None
+    sentiment_below: float | None = None
+    sentiment_above: float | None = None
+    words: bool = False
+    """The rule has keywords, fuzzy terms or a regex (matched in `RuleSet.rule_words`)."""
+    followers_at_least: int | None = None
+    followers_below: int | None = None
+    verified: bool | None = None
+    vip: bool | None = None
+    banned: bool | None = None
+    exchanges_at_least: int | None = None
+    messages_at_least: int | None = None
+    first_message: bool | None = None
+    business_hours: bool | None = None
+    calendar: str = ""
+    since_last_reply_over: timedelta | None = None
+    angry: bool | None = None
+    confused: bool | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a rule does: `{"do": name, "value": value}` in a verdict."""
+
+    do: str
+    value: Any
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's action shape."""
+        value = self.value
+        if isinstance(value, timedelta):
+            value = int(value.total_seconds())
+        return {"do": self.do, "value": value}
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    when: Conditions
+    actions: tuple[Action, ...]
+    stop: bool = False
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ModerationPolicy:
+    verdicts: dict[str, str]
+    private_ok: frozenset[str] = frozenset()
+    removal_reason: dict[str, str] = field(default_factory=dict)
+    appeal: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Anger or confusion: words, and for anger a sentiment floor and shouting."""
+
+    words: Lexicon
+    sentiment_below: float | None = None
+    caps_words: int | None = None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """rules.toml, validated and compiled."""
+
+    path: Path
+    vip_followers: int
+    vip_verified: bool
+    intents: dict[str, IntentDef]
+    lexicons: dict[str, Lexicon]
+    """Per language (and `any`), every intent's words in one matcher."""
+    negation: dict[str, Lexicon]
+    negation_window: int
+    negation_breaks: frozenset[str]
+    moderation: ModerationPolicy
+    anger: dict[str, Cues]
+    confusion: dict[str, Cues]
+    calendars: dict[str, Calendar]
+    sla: dict[str, SlaPolicy]
+    default_sla: str
+    routes: dict[str, Route]
+    default_route: Route
+    rules: tuple[Rule, ...]
+    rule_words: Lexicon
+    """Every rule's keywords in one matcher; a hit's label is the rule's index."""
+    guardrails: dict[str, Any] = field(default_factory=dict)
+    """The `[guardrails]` table, validated by the replies engine."""

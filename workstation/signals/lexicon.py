@@ -1,0 +1,219 @@
+"""Word lists compiled into one matcher: phrases, word endings (`rembours*`), typos, RE2 patterns.
+
+Intent lexicons, rule keywords and the anger and confusion cues of rules.toml are all word
+lists; each list is compiled once, when the rules load, into hash tables keyed by a message's
+words, so matching costs a few lookups per word of the message whatever the number of terms
+(thousands of terms, hundreds of rules). Messages are normalised once (`normalise`) and shared
+by every matcher. Patterns come from the rules file, never from a message, and are compiled
+with RE2, whose matching time is linear in the text: a careless pattern cannot hang triage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import re2
+from rapidfuzz.distance import Levenshtein
+
+MAX_CHARS = 5000
+"""Only the start of a message is read; a 1 MB message costs what a 5 kB one does."""
+_TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?|\?+|!+")
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": " ", "'": " ", "`": " ", "ø": "o"})
+_PREFIX_KEY = 3
+_FUZZY_MIN = 4
+_FUZZY_CACHE = 50_000
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip its accents (`Remboursé` -> `rembourse`)."""
+    text = text.lower().translate(_FOLD)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A message as the matchers read it: folded text and its words."""
+
+    text: str
+    tokens: tuple[str, ...]
+
+
+def tokens_of(folded: str) -> tuple[str, ...]:
+    """Words of folded text; runs of three or more `?` or `!` count as one word `???`/`!!!`."""
+    out = []
+    for tok in _TOKEN.findall(folded):
+        if tok[0] in "?!" and len(tok) >= 3:
+            tok = tok[0] * 3
+        out.append(tok)
+    return tuple(out)
+
+
+def normalise(text: str) -> Normalised:
+    """Fold and tokenise the start of a message, once for every matcher."""
+    folded = fold(text[:MAX_CHARS])
+    return Normalised(folded, tokens_of(folded))
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One term found in a message."""
+
+    label: str
+    term: str
+    start: int
+    """Index of its first word (-1 for a pattern, which has no word position)."""
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    label: str
+    term: str
+    words: tuple[str, ...]
+    prefix: tuple[bool, ...]
+    weight: float
+
+
+class TermError(ValueError):
+    """A term or pattern of a word list cannot be used; the message says why."""
+
+
+def compile_pattern(pattern: str) -> re2._Regexp:
+    """Compile an RE2 pattern of the rules file, or raise TermError with RE2's reason."""
+    try:
+        return re2.compile(pattern)
+    except re2.error as exc:
+        raise TermError(f"bad regex {pattern!r}: {exc}") from None
+
+
+def parse_term(term: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """Split a term into its folded words and which of them end with `*`.
+
+    Raises:
+        TermError: the term has no words, or a `*` ending is shorter than three letters.
+    """
+    words, prefix = [], []
+    for raw in fold(term).split():
+        is_prefix = raw.endswith("*")
+        tok = tokens_of(raw.rstrip("*"))
+        if len(tok) != 1:
+            # "a&e", "c'est" fold into several words: keep them as a phrase.
+            if is_prefix or not tok:
+                raise TermError(f"term {term!r} has a word that is not a word")
+            words.extend(tok)
+            prefix.extend([False] * len(tok))
+            continue
+        if is_prefix and len(tok[0]) < _PREFIX_KEY:
+            raise TermError(f"term {term!r}: a * ending needs at least {_PREFIX_KEY} letters")
+        words.append(tok[0])
+        prefix.append(is_prefix)
+    if not words:
+        raise TermError(f"term {term!r} has no words")
+    return tuple(words), tuple(prefix)
+
+
+@dataclass
+class Lexicon:
+    """A compiled set of labelled terms; `find` returns every hit in a message."""
+
+    _exact: dict[str, list[_Phrase]] = field(default_factory=dict)
+    _prefixed: dict[str, list[_Phrase]] = field(default_factory=dict)
+    _fuzzy: dict[int, list[tuple[str, str, float]]] = field(default_factory=dict)
+    _patterns: list[tuple[str, str, re2._Regexp, float]] = field(default_factory=list)
+    _fuzzy_seen: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
+
+    def add(self, label: str, term: str, weight: float = 1.0) -> None:
+        """Add a keyword or phrase (a trailing `*` on a word matches any ending)."""
+        words, prefix = parse_term(term)
+        phrase = _Phrase(label, term, words, prefix, weight)
+        if prefix[0]:
+            self._prefixed.setdefault(words[0][:_PREFIX_KEY], []).append(phrase)
+        else:
+            self._exact.setdefault(words[0], []).append(phrase)
+
+    def add_fuzzy(self, label: str, term: str, weight: float = 0.8) -> None:
+        """Add a single word matched with a typo or two."""
+        words, prefix = parse_term(term)
+        if len(words) != 1 or prefix[0]:
+            raise TermError(f"fuzzy term {term!r} must be one word without *")
+        if len(words[0]) < _FUZZY_MIN:
+            raise TermError(f"fuzzy term {term!r} is too short to match typos safely")
+        self._fuzzy.setdefault(len(words[0]), []).append((label, words[0], weight))
+        self.add(label, term, weight)
+
+    def add_pattern(self, label: str, pattern: str, weight: float = 1.0) -> None:
+        """Add an RE2 pattern, matched against the folded text."""
+        self._patterns.append((label, pattern, compile_pattern(pattern), weight))
+
+    def extend(self, label: str, terms: Iterable[str], weight: float = 1.0) -> None:
+        """Add several keywords under one label."""
+        for term in terms:
+            self.add(label, term, weight)
+
+    def __bool__(self) -> bool:
+        return bool(self._exact or self._prefixed or self._patterns)
+
+    def find(self, message: Normalised) -> list[Hit]:
+        """Every term of the lexicon found in `message`, in order of position."""
+        tokens = message.tokens
+        hits: list[Hit] = []
+        matched_at: set[int] = set()
+        exact, prefixed = self._exact, self._prefixed
+        for i, tok in enumerate(tokens):
+            for phrase in exact.get(tok, ()):
+                if _matches(phrase, tokens, i):
+                    hits.append(Hit(phrase.label, phrase.term, i, i + len(phrase.words),
+                                    phrase.weight))
+                    matched_at.add(i)
+            if len(tok) >= _PREFIX_KEY:
+                for phrase in prefixed.get(tok[:_PREFIX_KEY], ()):
+                    if _matches(phrase, tokens, i):
+                        hits.append(Hit(phrase.label, phrase.term, i, i + len(phrase.words),
+                                        phrase.weight))
+                        matched_at.add(i)
+        if self._fuzzy:
+            for i, tok in enumerate(tokens):
+                if i in matched_at or len(tok) < _FUZZY_MIN or not tok.isalpha():
+                    continue
+                for label, term, weight in self._typos(tok):
+                    hits.append(Hit(label, term, i, i + 1, weight))
+        for label, pattern, compiled, weight in self._patterns:
+            if compiled.search(message.text):
+                hits.append(Hit(label, pattern, -1, -1, weight))
+        return hits
+
+    def _typos(self, tok: str) -> tuple[tuple[str, str, float], ...]:
+        cached = self._fuzzy_seen.get(tok)
+        if cached is not None:
+            return cached
+        edits = 1 if len(tok) <= 6 else 2
+        found = []
+        for length in range(len(tok) - edits, len(tok) + edits + 1):
+            for label, term, weight in self._fuzzy.get(length, ()):
+                if term != tok and Levenshtein.distance(tok, term, score_cutoff=edits) <= edits:
+                    found.append((label, term, weight))
+        result = tuple(found)
+        if len(self._fuzzy_seen) < _FUZZY_CACHE:
+            self._fuzzy_seen[tok] = result
+        return result
+
+
+def _matches(phrase: _Phrase, tokens: tuple[str, ...], start: int) -> bool:
+    words = phrase.words
+    if start + len(words) > len(tokens):
+        return False
+    for offset, (word, is_prefix) in enumerate(zip(words, phrase.prefix, strict=True)):
+        tok = tokens[start + offset]
+        if is_prefix:
+            if not tok.startswith(word):
+                return False
+        elif tok != word:
+            return False
+    return True
