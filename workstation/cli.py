@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from . import __version__
 from .commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
-COMMANDS = ("ingest", "queue", "audit", "demo", "db")
-"""Command modules, in the order `--help` lists them (`ingest` also holds `triage`)."""
+COMMANDS = ("ingest", "triage", "queue", "audit", "rules", "demo", "db")
+"""Command modules, in the order `--help` lists them."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:

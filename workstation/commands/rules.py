@@ -1,0 +1,55 @@
+"""`workstation rules check`: validate a rules file before it goes live."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("rules", help="check the triage rules (rules.toml)")
+    actions = p.add_subparsers(title="rules commands", metavar="ACTION", required=True)
+    q = actions.add_parser("check", help="validate a rules file; each problem as FILE:LINE: reason")
+    q.add_argument("file", nargs="?", type=Path, help="default: the rules file in force")
+    q.set_defaults(func=check)
+
+
+def check(args: argparse.Namespace) -> int:
+    from ..replies.guardrail_config import GuardrailConfigError, load_config_file
+    from ..rules import RulesError, default_path, load
+    from ..text import inert
+
+    path = args.file or default_path()
+    problems: list[str] = []
+    try:
+        ruleset = load(path, template_ids=_template_ids())
+    except RulesError as exc:
+        problems.extend(exc.problems)
+    try:
+        load_config_file(path)
+    except GuardrailConfigError as exc:
+        problems.extend(line for line in exc.lines if line not in problems)
+    except OSError:
+        pass  # already reported by the rules loader
+    for problem in problems:
+        print(inert(problem), file=sys.stderr)
+    if problems:
+        return EXIT_USAGE
+    print(f"{path}: ok ({len(ruleset.intents)} intents, {len(ruleset.rules)} rules, "
+          f"{len(ruleset.sla)} SLA policies)")
+    return EXIT_OK
+
+
+def _template_ids() -> set[str] | None:
+    """The reply templates rules may name (None when the templates cannot be read)."""
+    try:
+        from ..replies.templates import load_all
+    except ImportError:
+        return None
+    try:
+        return {t.id for t in load_all()}
+    except Exception:
+        return None
