@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import re2
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 MAX_CHARS = 5000
 """Only the start of a message is read; a 1 MB message costs what a 5 kB one does."""
@@ -193,11 +193,12 @@ class Lexicon:
         cached = self._fuzzy_seen.get(tok)
         if cached is not None:
             return cached
+        # OSA distance: a swap of two letters ("refnud") is one typo, as people make them.
         edits = 1 if len(tok) <= 6 else 2
         found = []
         for length in range(len(tok) - edits, len(tok) + edits + 1):
             for label, term, weight in self._fuzzy.get(length, ()):
-                if term != tok and Levenshtein.distance(tok, term, score_cutoff=edits) <= edits:
+                if term != tok and OSA.distance(tok, term, score_cutoff=edits) <= edits:
                     found.append((label, term, weight))
         result = tuple(found)
         if len(self._fuzzy_seen) < _FUZZY_CACHE:
