@@ -35,7 +35,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         from .db import ConfigError
+        from .rules.load import RulesError
 
+        if isinstance(exc, RulesError):
+            from .text import inert
+
+            for problem in exc.problems:
+                print(inert(problem), file=sys.stderr)
+            return EXIT_USAGE
         print(f"workstation: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, (UsageError, ConfigError, OSError)) else 1
 
