@@ -19,6 +19,7 @@ from workstation.db import insert_ignore
 from workstation.events import Event
 from workstation.models import ActorKind, Agent, Contact, Lead, LeadStage, Outbox, Reminder
 from workstation.pipeline import Verdict
+from workstation.routing import pick_agent
 from workstation.rules.model import RuleSet
 
 ACTOR = "triage"
@@ -45,6 +46,14 @@ class Automation:
         conv = state["id"]
         if verdict.escalate and not state["escalated"]:
             self._audit("conversation.escalated", conv, role=verdict.role, reason=verdict.reason)
+        assigned = any(a["do"] == "assign" for a in verdict.actions)
+        if (not assigned and state.get("assignee_id") is None
+                and verdict.role in self.rules.auto_assign):
+            agent = pick_agent(self.conn, verdict.role, verdict.lang, self.now)
+            if agent is not None:
+                state["assignee_id"] = agent
+                self._audit("conversation.assigned", conv, agent_id=agent, role=verdict.role,
+                            by="round robin")
         for action in verdict.actions:
             do, value = action["do"], action["value"]
             if do in _PLATFORM_ACTIONS:

@@ -30,7 +30,7 @@ _HOURS = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PRIORITIES = {p.name.lower(): p for p in Priority}
 _TOP = {"version", "vip", "negation", "intents", "moderation", "signals", "calendars", "sla",
-        "routing", "rules", "guardrails"}
+        "routing", "assignment", "rules", "guardrails"}
 _CONDITION_SETS = {"platform", "kind", "lang", "campaign", "intent", "primary_intent", "category"}
 _CONDITION_FLAGS = {"no_intent", "verified", "vip", "banned", "first_message", "business_hours",
                     "angry", "confused"}
@@ -174,6 +174,10 @@ class _Loader:
         sla, default_sla = self.sla(data.get("sla", {}), calendars)
         routes, default_route = self.routing(data.get("routing", {}), intents, sla)
         signals = self.keys(("signals",), data.get("signals", {}), {"anger", "confusion"})
+        assignment = self.keys(("assignment",), data.get("assignment", {}), {"roles"})
+        auto_roles = self.strings(("assignment", "roles"), assignment.get("roles", []))
+        for role in auto_roles:
+            self.choice(("assignment", "roles"), role, ROLES, "role")
         rules = self.rules(data.get("rules", []), intents, sla, calendars)
         guardrails = data.get("guardrails", {})
         if not isinstance(guardrails, dict):
@@ -186,7 +190,8 @@ class _Loader:
             anger=self.cues(("signals", "anger"), signals.get("anger", {}), anger=True),
             confusion=self.cues(("signals", "confusion"), signals.get("confusion", {})),
             calendars=calendars, sla=sla, default_sla=default_sla, routes=routes,
-            default_route=default_route, rules=rules, rule_words=self.rule_words,
+            default_route=default_route, auto_assign=frozenset(auto_roles), rules=rules,
+            rule_words=self.rule_words,
             guardrails=guardrails,
         )
         return None if self.problems else ruleset

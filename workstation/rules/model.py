@@ -136,6 +136,8 @@ class RuleSet:
     default_sla: str
     routes: dict[str, Route]
     default_route: Route
+    auto_assign: frozenset[str]
+    """Roles whose conversations are assigned to an agent automatically."""
     rules: tuple[Rule, ...]
     rule_words: Lexicon
     """Every rule's keywords in one matcher; a hit's label is the rule's index."""
