@@ -38,6 +38,8 @@ class Automation:
         self.reminders: list[dict[str, Any]] = []
         self.leads: dict[int, dict[str, Any]] = {}
         self.banned: set[int] = set()
+        self.replies: list[tuple[int, str, str, str]] = []
+        """(conversation, template, channel, idempotency key) of the bot's replies."""
         self._agents: dict[str, int | None] = {}
 
     def collect(self, state: dict[str, Any], event: Event, verdict: Verdict,
@@ -75,6 +77,10 @@ class Automation:
                     "value": 0.0, "crm_id": "", "crm_state": "", "created_at": self.now,
                     "updated_at": self.now,
                 }
+            elif do in ("reply", "dm", "qualifier"):
+                channel = "public" if do == "reply" else "dm"
+                key = f"auto:{do}:{event.platform}:{event.id}"[:128]
+                self.replies.append((conv, value, channel, key))
             elif do == "remind":
                 due = event.created_at + timedelta(seconds=value)
                 self.reminders.append({"conversation_id": conv, "lead_id": None,
@@ -103,7 +109,27 @@ class Automation:
                                 campaign=row["campaign"])
         if self.reminders:
             self.conn.execute(Reminder.__table__.insert(), self.reminders)  # type: ignore[attr-defined]
+        self._send_replies()
         audit.record_many(self.conn, self.audit)
+
+    def _send_replies(self) -> None:
+        """Queue the bot's replies; a guardrail's refusal is audited by the replies service."""
+        if not self.replies:
+            return
+        from workstation.replies.guardrail_config import load_config
+        from workstation.services.replies import (
+            ReplyBlocked, ReplyError, draft_reply, queue_reply,
+        )
+
+        config = load_config(self.rules.guardrails)
+        for conv, template, channel, key in self.replies:
+            try:
+                draft = draft_reply(self.conn, conv, template, channel=channel, bot=True,
+                                    config=config, now=self.now)
+                queue_reply(self.conn, draft, idempotency_key=key, config=config, now=self.now)
+            except (ReplyError, LookupError) as exc:  # a blocked reply is audited by the service
+                if not isinstance(exc, ReplyBlocked):
+                    self._audit("reply.failed", conv, template=template, reason=str(exc))
 
     def _platform(self, do: str, event: Event, conv: int, verdict: Verdict) -> None:
         self.outbox.append({

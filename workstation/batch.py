@@ -351,8 +351,8 @@ class Batch:
                 state["status"] = Status.OPEN.value
                 state["snoozed_until"] = state["resolved_at"] = None
                 reopened = True
-            _absorb(state, verdict)
             self.automation.collect(state, event, verdict, contact)
+            _absorb(state, verdict)
         if state["awaiting_since"] is None:
             state["sla_due_at"] = None
         elif state["first_response_at"] is None:

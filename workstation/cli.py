@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from . import __version__
 from .commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
-COMMANDS = ("ingest", "triage", "queue", "audit", "rules", "demo", "db")
+COMMANDS = ("ingest", "triage", "queue", "reply", "templates", "audit", "rules", "demo", "db")
 """Command modules, in the order `--help` lists them."""
 
 

@@ -39,7 +39,7 @@ def explain(pipeline: Pipeline, event: Event) -> list[tuple[str, str]]:
     by_rule = {rule.name: rule for rule in rules.rules}
     for name in verdict.rules:
         done = [next(actions) for _ in by_rule[name].actions]
-        summary = ", ".join(f"{a['do']} {_value(a['value'])}" for a in done)
+        summary = ", ".join(f"{a['do']} {_value(a['value'])}".strip() for a in done)
         lines.append(("rule", f"{name}: {summary}" + (" (stop)" if by_rule[name].stop else "")))
     if not verdict.rules:
         lines.append(("rule", "none fired"))

@@ -76,6 +76,9 @@ class OutboxState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    UNKNOWN = "unknown"
+    """The platform did not say whether it took the message (a timeout): checked before retrying."""
+    CANCELLED = "cancelled"
 
 
 class LeadStage(StrEnum):
@@ -108,6 +111,8 @@ class Agent(SQLModel, table=True):
     """How many open conversations the router may assign to them."""
     active: bool = True
     created_at: datetime
+    last_assigned_at: datetime | None = None
+    """When the router last gave them a conversation (round robin between equals)."""
 
 
 class Contact(SQLModel, table=True):
@@ -373,3 +378,30 @@ class KpiSnapshot(SQLModel, table=True):
     """'' for the whole inbox, else e.g. 'platform=instagram'."""
     value: float
     computed_at: datetime
+
+
+class ReplyVariantUse(SQLModel, table=True):
+    """Which wording of each template part went into a queued reply; rotation reads it back.
+
+    Added by the replies engine (migration 0003). `variant` is a hash of the wording's text,
+    so reordering or editing a template file keeps the history meaningful. Rows of a cancelled
+    reply are deleted: it was never sent. The ids carry no foreign keys on purpose: this is a
+    cache of choices, and tools that empty the workflow tables (the demo's reset) must not be
+    blocked by it.
+    """
+
+    __tablename__ = "reply_variant_use"
+    __table_args__ = (
+        Index("ix_variant_use_contact", "contact_id", "id"),
+        Index("ix_variant_use_conversation", "conversation_id", "id"),
+        Index("ix_variant_use_template_day", "template_id", "used_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int | None = Field(default=None, index=True)
+    conversation_id: int
+    contact_id: int | None = None
+    template_id: str = Field(max_length=64)
+    lang: str = Field(default="", max_length=8)
+    part: str = Field(max_length=32)
+    variant: str = Field(max_length=16)
+    used_at: datetime

@@ -1,0 +1,70 @@
+"""What triage does on its own at ingest: moderation, leads, reminders, replies, audit."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, select
+
+from tests.factories import event, jsonl
+from workstation import audit, db
+from workstation.clock import FrozenClock
+from workstation.ingest import Ingestor
+from workstation.models import Contact, Lead, Message, Outbox, Reminder
+
+NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)  # a Monday, office hours in Paris
+
+
+def ingest(engine: Engine, *events: dict) -> None:
+    Ingestor(engine, clock=FrozenClock(NOW)).run(io.BytesIO(jsonl(*events)))
+
+
+def rows(engine: Engine, model: type) -> list[dict]:
+    with db.read(engine) as conn:
+        return [dict(r) for r in conn.execute(select(model.__table__)).mappings()]
+
+
+def actions(engine: Engine) -> list[str]:
+    return [e.action for e in audit.list_events(engine)]
+
+
+def test_a_price_comment_becomes_a_lead_with_a_qualifier_dm_and_a_follow_up(engine: Engine) -> None:
+    ingest(engine, event("c1", text="How much is the Moulin M2? I'd like to order one",
+                         created_at="2026-11-23T11:00:00Z"))
+    (lead,) = rows(engine, Lead)
+    assert lead["stage"] == "new" and lead["source_platform"] == "instagram"
+    (reminder,) = rows(engine, Reminder)
+    assert reminder["due_at"] == datetime(2026, 11, 24, 11, tzinfo=UTC)
+    outbox = rows(engine, Outbox)
+    assert [(o["channel"], o["author_kind"]) for o in outbox] == [("dm", "bot")]
+    assert outbox[0]["idempotency_key"] == "auto:qualifier:instagram:c1"
+    bot_messages = [m for m in rows(engine, Message) if m["author_kind"] == "bot"]
+    assert len(bot_messages) == 1
+    assert {"lead.created", "reminder.scheduled", "reply.queued"} <= set(actions(engine))
+
+
+def test_spam_is_hidden_queued_for_the_platform_and_audited(engine: Engine) -> None:
+    ingest(engine, event("s1", text="Follow for follow!! check my page, free followers here",
+                         created_at="2026-11-23T11:00:00Z"))
+    (message,) = rows(engine, Message)
+    assert message["hidden"] and message["moderation"] == "hide"
+    (queued,) = rows(engine, Outbox)
+    assert (queued["channel"], queued["reply_to_external_id"]) == ("hide", "s1")
+    assert "message.hidden" in actions(engine)
+
+
+def test_a_threat_bans_the_author(engine: Engine) -> None:
+    ingest(engine, event("t1", text="You will regret this, I am going to find you and hurt you",
+                         created_at="2026-11-23T11:00:00Z"))
+    (contact,) = rows(engine, Contact)
+    assert contact["banned"]
+    assert {"contact.banned", "conversation.escalated"} <= set(actions(engine))
+
+
+def test_ingesting_twice_does_not_repeat_automation(engine: Engine) -> None:
+    line = event("c1", text="How much is the Moulin M2? I'd like to order one",
+                 created_at="2026-11-23T11:00:00Z")
+    ingest(engine, line)
+    ingest(engine, line)
+    assert len(rows(engine, Lead)) == len(rows(engine, Outbox)) == len(rows(engine, Reminder)) == 1
