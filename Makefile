@@ -19,7 +19,7 @@ install: $(STAMP)
 ## Open the workstation on the demo store (built on first run).
 run: $(STAMP)
 	$(BIN)/workstation demo --if-empty
-	$(BIN)/workstation
+	$(BIN)/workstation --agent julie
 
 ## Run the whole test suite.
 test: $(STAMP)

@@ -1,0 +1,1 @@
+"""The Textual UI of workstation: screens, widgets and the app that routes between them."""

@@ -69,6 +69,8 @@ def parser() -> argparse.ArgumentParser:
         " else $XDG_DATA_HOME/workstation/workstation.db",
     )
     top.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    top.add_argument("--agent", metavar="NAME",
+                     help="who you are (an agent's login); default: your system login")
     top.set_defaults(func=_open)
     sub = top.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMANDS:
@@ -77,11 +79,22 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace) -> int:
-    # The Textual screens arrive with the TUI issue; until then the queue is printed.
-    from .commands.queue import queue
+    """Open the workstation; without a terminal (a pipe, a script) print the queue instead."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from .commands.queue import queue
 
-    args.limit = 40
-    return queue(args)
+        args.limit = 40
+        return queue(args)
+    import getpass
+
+    from .commands.common import store
+
+    engine = store(args)
+    # The UI package is imported here only: the core never depends on Textual.
+    from screens.app import WorkstationApp
+
+    WorkstationApp(engine, agent=args.agent or getpass.getuser()).run()
+    return EXIT_OK
 
 
 if __name__ == "__main__":
