@@ -1,7 +1,8 @@
 """What triage does on its own once a message is stored: the side effects of rules.toml actions.
 
 Moderation (hide, delete, ban) is queued in the outbox for the platform connectors, and the
-message is marked at once so the team sees it hidden; leads, follow-up reminders,
+message is marked at once so the team sees it hidden; the bot's replies are queued as drafts
+whose text the workers write before sending; leads, follow-up reminders,
 assignments, review flags and escalations are written directly. Every effect leaves an
 audit event by the bot, in the batch's transaction. Effects are collected message by message
 and written together by `flush`, a few statements per batch.
@@ -17,7 +18,9 @@ from sqlalchemy import Connection, select, update
 from workstation import audit
 from workstation.db import insert_ignore
 from workstation.events import Event
-from workstation.models import ActorKind, Agent, Contact, Lead, LeadStage, Outbox, Reminder
+from workstation.models import (
+    ActorKind, Agent, Contact, Lead, LeadStage, Outbox, OutboxState, Reminder,
+)
 from workstation.pipeline import Verdict
 from workstation.routing import pick_agent
 from workstation.rules.model import RuleSet
@@ -38,8 +41,6 @@ class Automation:
         self.reminders: list[dict[str, Any]] = []
         self.leads: dict[int, dict[str, Any]] = {}
         self.banned: set[int] = set()
-        self.replies: list[tuple[int, str, str, str]] = []
-        """(conversation, template, channel, idempotency key) of the bot's replies."""
         self._agents: dict[str, int | None] = {}
 
     def collect(self, state: dict[str, Any], event: Event, verdict: Verdict,
@@ -78,9 +79,10 @@ class Automation:
                     "updated_at": self.now,
                 }
             elif do in ("reply", "dm", "qualifier"):
-                channel = "public" if do == "reply" else "dm"
-                key = f"auto:{do}:{event.platform}:{event.id}"[:128]
-                self.replies.append((conv, value, channel, key))
+                self._outbox(do, event, conv, channel="public" if do == "reply" else "dm",
+                             template=value)
+                self._audit("reply.drafted", conv, template=value, rule_action=do,
+                            message=event.id)
             elif do == "remind":
                 due = event.created_at + timedelta(seconds=value)
                 self.reminders.append({"conversation_id": conv, "lead_id": None,
@@ -109,36 +111,23 @@ class Automation:
                                 campaign=row["campaign"])
         if self.reminders:
             self.conn.execute(Reminder.__table__.insert(), self.reminders)  # type: ignore[attr-defined]
-        self._send_replies()
         audit.record_many(self.conn, self.audit)
 
-    def _send_replies(self) -> None:
-        """Queue the bot's replies; a guardrail's refusal is audited by the replies service."""
-        if not self.replies:
-            return
-        from workstation.replies.guardrail_config import load_config
-        from workstation.services.replies import (
-            ReplyBlocked, ReplyError, draft_reply, queue_reply,
-        )
-
-        config = load_config(self.rules.guardrails)
-        for conv, template, channel, key in self.replies:
-            try:
-                draft = draft_reply(self.conn, conv, template, channel=channel, bot=True,
-                                    config=config, now=self.now)
-                queue_reply(self.conn, draft, idempotency_key=key, config=config, now=self.now)
-            except (ReplyError, LookupError) as exc:  # a blocked reply is audited by the service
-                if not isinstance(exc, ReplyBlocked):
-                    self._audit("reply.failed", conv, template=template, reason=str(exc))
+    def _outbox(self, do: str, event: Event, conv: int, *, channel: str,
+                template: str = "") -> None:
+        # A reply is a draft: its text is written by the workers (services.replies
+        # .compose_drafts), so that rendering never slows a large ingest down.
+        self.outbox.append({
+            "conversation_id": conv, "reply_to_external_id": event.id, "channel": channel,
+            "text": "", "author_kind": "bot", "agent_id": None,
+            "idempotency_key": f"auto:{do}:{event.platform}:{event.id}"[:128],
+            "state": OutboxState.DRAFT.value if template else OutboxState.QUEUED.value,
+            "attempts": 0, "last_error": "", "next_attempt_at": None, "external_id": "",
+            "template_id": template, "created_at": self.now, "sent_at": None,
+        })
 
     def _platform(self, do: str, event: Event, conv: int, verdict: Verdict) -> None:
-        self.outbox.append({
-            "conversation_id": conv, "reply_to_external_id": event.id, "channel": do,
-            "text": "", "author_kind": "bot", "agent_id": None,
-            "idempotency_key": f"{do}:{event.platform}:{event.id}"[:128], "state": "queued",
-            "attempts": 0, "last_error": "", "next_attempt_at": None, "external_id": "",
-            "template_id": "", "created_at": self.now, "sent_at": None,
-        })
+        self._outbox(do, event, conv, channel=do)
         action = {"hide": "message.hidden", "delete": "message.deleted",
                   "ban": "contact.banned"}[do]
         self._audit(action, conv, message=event.id, categories=list(verdict.categories),

@@ -72,6 +72,8 @@ class ActorKind(StrEnum):
 
 
 class OutboxState(StrEnum):
+    DRAFT = "draft"
+    """An automatic reply chosen by the rules; the workers write its text before sending."""
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
@@ -405,3 +407,47 @@ class ReplyVariantUse(SQLModel, table=True):
     part: str = Field(max_length=32)
     variant: str = Field(max_length=16)
     used_at: datetime
+
+
+class ConversationNote(SQLModel, table=True):
+    """An internal note on a conversation: for the team, never sent to the customer.
+
+    Added by the conversation screen (migration 0005). Like `reply_variant_use`, the ids carry
+    no foreign keys, so tools that empty the workflow tables are not blocked by notes.
+    """
+
+    __tablename__ = "conversation_note"
+    __table_args__ = (Index("ix_note_conversation", "conversation_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int
+    author: str = Field(max_length=64)
+    """The login of the agent who wrote it."""
+    text: str = _text(nullable=False)
+    created_at: datetime
+
+
+class ComposerDraft(SQLModel, table=True):
+    """A reply being written, kept per agent and conversation until it is sent or discarded.
+
+    Added by the conversation screen (migration 0005), so a draft survives leaving the screen
+    and restarting the app. It keeps the composer's inputs, not a rendering: reopening it
+    renders again against the thread as it is then. No foreign keys, as for notes.
+    """
+
+    __tablename__ = "composer_draft"
+    __table_args__ = (UniqueConstraint("conversation_id", "agent", name="uq_draft_owner"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int
+    agent: str = Field(max_length=64)
+    channel: str = Field(default="public", max_length=16)
+    template_id: str = Field(default="", max_length=64)
+    lang: str = Field(default="", max_length=8)
+    values: dict[str, Any] = _json()
+    """Slot values typed by the agent."""
+    choices: dict[str, Any] = _json()
+    """Part name to the variant chosen (rotation or ctrl+r)."""
+    text: str = _text(nullable=False, default="")
+    """The text written freehand or edited over the rendering; '' while the template rules."""
+    idempotency_key: str = Field(max_length=128)
+    """Made when the draft starts, so sending it twice (a retry, a restart) queues one reply."""
+    updated_at: datetime

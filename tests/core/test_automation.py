@@ -12,6 +12,7 @@ from workstation import audit, db
 from workstation.clock import FrozenClock
 from workstation.ingest import Ingestor
 from workstation.models import Contact, Lead, Message, Outbox, Reminder
+from workstation.services.replies import compose_drafts
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)  # a Monday, office hours in Paris
 
@@ -37,11 +38,18 @@ def test_a_price_comment_becomes_a_lead_with_a_qualifier_dm_and_a_follow_up(engi
     (reminder,) = rows(engine, Reminder)
     assert reminder["due_at"] == datetime(2026, 11, 24, 11, tzinfo=UTC)
     outbox = rows(engine, Outbox)
-    assert [(o["channel"], o["author_kind"]) for o in outbox] == [("dm", "bot")]
+    assert [(o["channel"], o["author_kind"], o["state"], o["template_id"]) for o in outbox] == [
+        ("dm", "bot", "draft", "sales-qualifier")]
     assert outbox[0]["idempotency_key"] == "auto:qualifier:instagram:c1"
+    assert {"lead.created", "reminder.scheduled", "reply.drafted"} <= set(actions(engine))
+
+    assert compose_drafts(engine, clock=FrozenClock(NOW)) == 1
+    (queued,) = rows(engine, Outbox)
+    assert queued["state"] == "queued" and queued["text"]
     bot_messages = [m for m in rows(engine, Message) if m["author_kind"] == "bot"]
-    assert len(bot_messages) == 1
-    assert {"lead.created", "reminder.scheduled", "reply.queued"} <= set(actions(engine))
+    assert [m["text"] for m in bot_messages] == [queued["text"]]
+    assert "reply.queued" in actions(engine)
+    assert compose_drafts(engine, clock=FrozenClock(NOW)) == 0
 
 
 def test_spam_is_hidden_queued_for_the_platform_and_audited(engine: Engine) -> None:

@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     o.set_defaults(func=outbox_list, state=None, conversation=None, limit=30, json=False)
     actions = o.add_subparsers(title="actions", metavar="ACTION")
     listing = actions.add_parser("list", help="list replies, newest first")
-    listing.add_argument("--state", choices=("queued", "sending", "sent", "failed", "unknown",
-                                             "cancelled"))
+    listing.add_argument("--state", choices=("draft", "queued", "sending", "sent", "failed",
+                                             "unknown", "cancelled"))
     listing.add_argument("--conversation", type=positive, metavar="ID")
     listing.add_argument("--limit", type=positive, default=30)
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action.add_argument("--agent", metavar="NAME",
                             default=os.environ.get("WORKSTATION_AGENT") or "cli")
         action.set_defaults(func=outbox_change, action=name)
+    compose = actions.add_parser(
+        "compose", help="write the text of the bot's drafted replies and queue them")
+    compose.set_defaults(func=outbox_compose)
 
 
 def _slots(pairs: list[str]) -> dict[str, str]:
@@ -143,6 +146,18 @@ def outbox_list(args: argparse.Namespace) -> int:
     if not rows and not args.json:
         print("the outbox is empty")
     return EXIT_OK
+
+
+def outbox_compose(args: argparse.Namespace) -> int:
+    """Compose every drafted bot reply (the workers do this before sending)."""
+    from workstation.services.replies import compose_drafts
+
+    engine = store(args)
+    total = 0
+    while handled := compose_drafts(engine):
+        total += handled
+    print(f"composed {total} drafted replies")
+    return 0
 
 
 def outbox_change(args: argparse.Namespace) -> int:

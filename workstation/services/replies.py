@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, update
 
 from workstation import audit, db
 from workstation.clock import Clock, utcnow
@@ -309,15 +309,19 @@ def queue_reply(
 
 
 def _queue(conn: Connection, thread: Thread, draft: Draft, key: str, actor: dict[str, Any],
-           now: datetime) -> OutboxView:
-    outbox_id = conn.execute(_OUTBOX.insert().returning(_O.id), {
+           now: datetime, outbox_id: int | None = None) -> OutboxView:
+    row = {
         "conversation_id": thread.id, "reply_to_external_id": thread.reply_to,
         "channel": draft.channel, "text": draft.text, "author_kind": draft.sender.author_kind,
         "agent_id": draft.sender.agent_id, "idempotency_key": key,
         "state": OutboxState.QUEUED.value, "attempts": 0, "last_error": "",
         "next_attempt_at": None, "external_id": "", "template_id": draft.template_id,
         "created_at": now, "sent_at": None,
-    }).scalar_one()
+    }
+    if outbox_id is None:
+        outbox_id = conn.execute(_OUTBOX.insert().returning(_O.id), row).scalar_one()
+    else:
+        conn.execute(update(_OUTBOX).where(_O.id == outbox_id).values(row))
     reply_thread.post(
         conn, conversation_id=thread.id, platform=thread.platform, outbox_id=outbox_id,
         idempotency_key=key, text=draft.text, channel=draft.channel, lang=draft.lang,
@@ -332,6 +336,47 @@ def _queue(conn: Connection, thread: Thread, draft: Draft, key: str, actor: dict
                           "channel": draft.channel, "lang": draft.lang, "key": key,
                           "chars": len(draft.text)})
     return view(conn.execute(select(_OUTBOX).where(_O.id == outbox_id)).one())
+
+
+def compose_drafts(engine: Engine, *, limit: int = 200, clock: Clock = utcnow) -> int:
+    """Write the text of the bot's replies that triage decided on, and queue them.
+
+    Ingest only records which template the rules chose (an outbox row in state `draft`), so
+    that taking a large file in is never slowed down by rendering; the workers call this
+    before sending. A draft a guardrail refuses is cancelled, and the refusal audited.
+
+    Returns:
+        How many drafts were handled.
+    """
+    with db.read(engine) as conn:
+        drafts = conn.execute(
+            select(_O.id, _O.conversation_id, _O.template_id, _O.channel, _O.idempotency_key)
+            .where(_O.state == OutboxState.DRAFT.value).order_by(_O.id).limit(limit)
+        ).all()
+    config = guardrails.load_config_file()
+    for row in drafts:
+        now = clock()
+        with db.write(engine) as conn:
+            if conn.execute(select(_O.state).where(_O.id == row.id)).scalar_one() != "draft":
+                continue  # another worker composed it meanwhile
+            try:
+                draft = draft_reply(conn, row.conversation_id, row.template_id,
+                                    channel=row.channel, bot=True, config=config, now=now)
+                thread = load_thread(conn, row.conversation_id)
+                checked = _checked(draft, thread, config, now)
+                if checked.sendable:
+                    _queue(conn, thread, draft, row.idempotency_key, _actor(draft.sender), now,
+                           outbox_id=row.id)
+                    continue
+                reasons = checked.reasons
+            except (ReplyError, LookupError) as exc:
+                reasons = [str(exc)]
+            conn.execute(update(_OUTBOX).where(_O.id == row.id).values(
+                state=OutboxState.CANCELLED.value, last_error="; ".join(reasons)[:500]))
+            audit.record(conn, "reply.blocked", actor="triage", actor_kind=ActorKind.BOT,
+                         conversation_id=row.conversation_id, at=now,
+                         details={"template_id": row.template_id, "reasons": reasons})
+    return len(drafts)
 
 
 def cancel_reply(engine: Engine, outbox_id: int, *, actor: str,
