@@ -169,7 +169,7 @@ class _Loader:
         verified = self.typed(("vip", "verified"), vip.get("verified", True), bool,
                               "true or false")
         intents, lexicons = self.intents(data.get("intents", {}))
-        negation, window, breaks = self.negation(data.get("negation", {}))
+        negation, window, breaks, spares = self.negation(data.get("negation", {}), intents)
         calendars = self.calendars(data.get("calendars", {}))
         sla, default_sla = self.sla(data.get("sla", {}), calendars)
         routes, default_route = self.routing(data.get("routing", {}), intents, sla)
@@ -192,7 +192,7 @@ class _Loader:
             calendars=calendars, sla=sla, default_sla=default_sla, routes=routes,
             default_route=default_route, auto_assign=frozenset(auto_roles), rules=rules,
             rule_words=self.rule_words,
-            guardrails=guardrails,
+            guardrails=guardrails, negation_spares=spares,
         )
         return None if self.problems else ruleset
 
@@ -216,36 +216,51 @@ class _Loader:
                                          "true or false")),
                 threshold=float(self.typed((*path, "threshold"), spec.get("threshold", 1.0),
                                            (int, float), "a number") or 1.0),
+                weight=float(weight),
             )
             for lang, words in spec.items():
                 if len(lang) != 2 and lang != "any":
                     continue
-                words = self.keys((*path, lang), words, {"keywords", "regex", "fuzzy"})
+                words = self.keys((*path, lang), words,
+                                  {"keywords", "regex", "fuzzy", "strong", "weak", "unless"})
                 lexicon = lexicons.setdefault(lang, Lexicon())
+                # A word counts 1, a `strong` one 2, a `weak` one 0.5 (alone it is not enough);
+                # the intent's `weight` only ranks intents (see signals/intents.py).
                 self.terms((*path, lang, "keywords"), lexicon, name, words.get("keywords", []),
-                           Lexicon.add, weight)
+                           Lexicon.add, 1.0)
+                self.terms((*path, lang, "strong"), lexicon, name, words.get("strong", []),
+                           Lexicon.add, 2.0)
+                self.terms((*path, lang, "weak"), lexicon, name, words.get("weak", []),
+                           Lexicon.add, 0.5)
                 self.terms((*path, lang, "fuzzy"), lexicon, name, words.get("fuzzy", []),
-                           lambda lx, lb, t, w: lx.add_fuzzy(lb, t, w * 0.8), weight)
+                           Lexicon.add_fuzzy, 1.0)
                 self.terms((*path, lang, "regex"), lexicon, name, words.get("regex", []),
-                           Lexicon.add_pattern, weight)
+                           Lexicon.add_pattern, 1.0)
+                # `unless` words veto the intent wherever they appear ("jk", "le fruit").
+                self.terms((*path, lang, "unless"), lexicon, "!" + name, words.get("unless", []),
+                           Lexicon.add, 0.0)
         for name in INTENTS:
             if name not in intents:
                 self.fail(("intents",), f"intent {name!r} of the taxonomy has no lexicon")
         return intents, lexicons
 
-    def negation(self, table: Any) -> tuple[dict[str, Lexicon], int, frozenset[str]]:
+    def negation(self, table: Any, intents: dict[str, IntentDef]
+                 ) -> tuple[dict[str, Lexicon], int, frozenset[str], frozenset[str]]:
         table = self.keys(("negation",), table,
-                          {"window", "breaks", *(k for k in table if len(k) == 2)}
+                          {"window", "breaks", "spares", *(k for k in table if len(k) == 2)}
                           if isinstance(table, dict) else ())
         window = self.typed(("negation", "window"), table.get("window", 5), int, "a whole number")
         breaks = frozenset(w.lower() for w in self.strings(("negation", "breaks"),
                                                             table.get("breaks", [])))
+        spares = frozenset(self.strings(("negation", "spares"), table.get("spares", [])))
+        for name in spares - intents.keys():
+            self.fail(("negation", "spares"), f"unknown intent {name!r}")
         cues: dict[str, Lexicon] = {}
         for lang, terms in table.items():
             if len(lang) == 2:
                 self.terms(("negation", lang), cues.setdefault(lang, Lexicon()), "negation",
                            terms, Lexicon.add, 1.0)
-        return cues, window or 5, breaks
+        return cues, window or 5, breaks, spares
 
     def moderation(self, table: Any) -> ModerationPolicy:
         path = ("moderation",)

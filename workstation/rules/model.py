@@ -41,6 +41,8 @@ class IntentDef:
     fallback: bool = False
     """Only kept when no other intent (praise aside) was found."""
     threshold: float = 1.0
+    weight: float = 1.0
+    """How much its score counts when ranking the intents of a message (not for `threshold`)."""
 
 
 @dataclass(frozen=True)
@@ -143,3 +145,5 @@ class RuleSet:
     """Every rule's keywords in one matcher; a hit's label is the rule's index."""
     guardrails: dict[str, Any] = field(default_factory=dict)
     """The `[guardrails]` table, validated by the replies engine."""
+    negation_spares: frozenset[str] = frozenset()
+    """Intents a negation cue never cancels ("no complaints, love it" is still praise)."""
