@@ -9,7 +9,7 @@ message on its own (`workstation triage`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +18,10 @@ from workstation.events import Author, Event
 from workstation.models import Priority
 from workstation.rules import RuleSet, load_rules
 from workstation.rules.evaluate import Context, Thread, decide
+from workstation.rules.model import CUE
 from workstation.signals import intents as intent_signal
 from workstation.signals import language, moderation, sentiment
-from workstation.signals.lexicon import normalise
+from workstation.signals.lexicon import Hit, normalise
 from workstation.sla import SlaPolicy
 
 _CAPS_MIN = 4
@@ -107,20 +108,29 @@ class Pipeline:
             return Signals(lang=lang, sentiment=0.0)
         message = normalise(event.text)
         score = sentiment.score(event.text, lang)
-        found = intent_signal.detect(message, lang, self.rules)
+        rules = self.rules
+        matcher = rules.matchers.get(lang) or rules.matchers["*"]
+        words: list[Hit] = []
+        cues: dict[str, list[Hit]] = {"neg": [], "anger": [], "confusion": [], "rule": []}
+        for hit in matcher.find(message):
+            if hit.label.startswith(CUE):
+                kind, _, label = hit.label[1:].partition(":")
+                cues[kind].append(hit if kind != "rule" else replace(hit, label=label))
+            else:
+                words.append(hit)
+        found = intent_signal.detect(message, rules, words, cues["neg"])
         flagged = moderation.detect(event.text, lang)
-        words = frozenset(int(hit.label) for hit in self.rules.rule_words.find(message))
-        anger = self.rules.anger.get(lang)
+        anger = rules.anger.get(lang)
         angry = anger is not None and (
-            bool(anger.words.find(message))
+            bool(cues["anger"])
             or (anger.sentiment_below is not None and score < anger.sentiment_below)
             or (anger.caps_words is not None and _shouted(event.text) >= anger.caps_words)
         )
-        confusion = self.rules.confusion.get(lang)
-        confused = confusion is not None and bool(confusion.words.find(message))
+        confused = bool(cues["confusion"])
+        fired = frozenset(int(hit.label) for hit in cues["rule"])
         evidence = dict(found.evidence)
         evidence.update(flagged.evidence)
-        return Signals(lang, score, found.names, flagged.categories, angry, confused, words,
+        return Signals(lang, score, found.names, flagged.categories, angry, confused, fired,
                        evidence)
 
     def decide(self, event: Event, signals: Signals, thread: Thread | None = None) -> Verdict:

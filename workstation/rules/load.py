@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import replace
 from collections.abc import Callable, Iterable
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from workstation.models import Priority
 from workstation.rules.lines import line_of, locate
 from workstation.rules.model import (
     CATEGORIES, INTENTS, KINDS, ROLES, VERDICTS, Action, Conditions, Cues, IntentDef,
-    ModerationPolicy, Route, Rule, RuleSet,
+    ModerationPolicy, Route, Rule, RuleSet, combine,
 )
 from workstation.signals.lexicon import Lexicon, TermError
 from workstation.sla import Calendar, SlaPolicy, Target
@@ -194,7 +195,9 @@ class _Loader:
             rule_words=self.rule_words,
             guardrails=guardrails, negation_spares=spares,
         )
-        return None if self.problems else ruleset
+        if self.problems:
+            return None
+        return replace(ruleset, matchers=combine(ruleset))
 
     def intents(self, table: Any) -> tuple[dict[str, IntentDef], dict[str, Lexicon]]:
         table = self.keys(("intents",), table, table.keys() if isinstance(table, dict) else ())

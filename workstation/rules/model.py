@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,35 @@ VERDICTS = ("allow", "review", "hide", "delete", "ban")
 ROLES = ("bot", "agent", "senior", "supervisor")
 PLATFORMS = ("instagram", "facebook", "x", "linkedin", "tiktok", "youtube")
 KINDS = ("comment", "dm", "mention")
+
+
+CUE = "\x00"
+"""First character of the labels of non-intent words in `RuleSet.matchers`."""
+
+
+def cue_label(kind: str) -> Callable[[str], str]:
+    """Relabel a word list's labels as cues of `kind` (`neg`, `anger`, `confusion`, `rule`)."""
+    return lambda label: f"{CUE}{kind}:{label}"
+
+
+def combine(ruleset: RuleSet) -> dict[str, Lexicon]:
+    """The one-pass matchers of a rule set (see `RuleSet.matchers`)."""
+    languages = {code for code in ruleset.lexicons if code != "any"}
+    matchers: dict[str, Lexicon] = {}
+    for lang in (*sorted(languages), "*"):
+        matcher = Lexicon()
+        sources = [lang] if lang != "*" else sorted(languages)
+        for code in (*sources, "any"):
+            if code in ruleset.lexicons:
+                matcher.absorb(ruleset.lexicons[code], lambda label: label)
+        if lang in ruleset.negation:
+            matcher.absorb(ruleset.negation[lang], cue_label("neg"))
+        for kind, cues in (("anger", ruleset.anger), ("confusion", ruleset.confusion)):
+            if lang in cues:
+                matcher.absorb(cues[lang].words, cue_label(kind))
+        matcher.absorb(ruleset.rule_words, cue_label("rule"))
+        matchers[lang] = matcher
+    return matchers
 
 
 @dataclass(frozen=True)
@@ -145,5 +175,9 @@ class RuleSet:
     """Every rule's keywords in one matcher; a hit's label is the rule's index."""
     guardrails: dict[str, Any] = field(default_factory=dict)
     """The `[guardrails]` table, validated by the replies engine."""
+    matchers: dict[str, Lexicon] = field(default_factory=dict)
+    """Per language (`*` for any other), every word list above in one matcher, so that a
+    message is read once: intent words keep their labels; cues and rule keywords are
+    labelled with a leading `CUE` character (see `cue_label`)."""
     negation_spares: frozenset[str] = frozenset()
     """Intents a negation cue never cancels ("no complaints, love it" is still praise)."""

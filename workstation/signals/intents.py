@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workstation.rules.model import RuleSet
-from workstation.signals.lexicon import Hit, Lexicon, Normalised
+from workstation.signals.lexicon import Hit, Normalised
 
 _VETO = "!"
 """Label prefix of an intent's `unless` words (see rules/load.py)."""
@@ -31,22 +31,10 @@ class Intents:
     evidence: dict[str, tuple[str, ...]]
 
 
-def _lexicons(rules: RuleSet, lang: str) -> list[Lexicon]:
-    chosen = [rules.lexicons[lang]] if lang in rules.lexicons else [
-        lexicon for code, lexicon in rules.lexicons.items() if code != "any"
-    ]
-    if "any" in rules.lexicons:
-        chosen.append(rules.lexicons["any"])
-    return chosen
-
-
-def _negated(message: Normalised, rules: RuleSet, lang: str) -> set[int]:
+def _negated(message: Normalised, rules: RuleSet, cues: list[Hit]) -> set[int]:
     """Word positions that a negation cue cancels: the cue itself and the words after it."""
-    cues = rules.negation.get(lang)
-    if cues is None:
-        return set()
     cancelled: set[int] = set()
-    for cue in cues.find(message):
+    for cue in cues:
         cancelled.update(range(cue.start, cue.end))
         for position in range(cue.end, min(cue.end + rules.negation_window, len(message.tokens))):
             if message.tokens[position] in rules.negation_breaks:
@@ -59,13 +47,19 @@ def _rank(hit: Hit) -> tuple[int, float]:
     return hit.start - hit.end, -hit.weight
 
 
-def detect(message: Normalised, lang: str, rules: RuleSet) -> Intents:
-    """The intents of a normalised message in language `lang`."""
-    hits = [hit for lexicon in _lexicons(rules, lang) for hit in lexicon.find(message)]
+def detect(message: Normalised, rules: RuleSet, hits: list[Hit], cues: list[Hit]) -> Intents:
+    """The intents of a normalised message from its intent-word hits and negation cues.
+
+    Args:
+        message: the message as the matchers read it.
+        rules: the rules in force.
+        hits: what the language's matcher found of intent words (`RuleSet.matchers`).
+        cues: the negation cues it found.
+    """
     if not hits:
         return Intents((), {})
     vetoed = {hit.label[1:] for hit in hits if hit.label.startswith(_VETO)}
-    cancelled = _negated(message, rules, lang)
+    cancelled = _negated(message, rules, cues)
     scores: dict[str, float] = {}
     terms: dict[str, list[str]] = {}
     covered: dict[str, set[int]] = {}

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import re2
 from rapidfuzz.distance import OSA
@@ -120,23 +121,36 @@ def parse_term(term: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
 
 
 @dataclass
+class _Index:
+    """The lookup tables `find` reads, built from a lexicon's terms when first needed."""
+
+    single: dict[str, list[tuple[str, str, float]]] = field(default_factory=dict)
+    """One exact word: found with one dictionary lookup per word of the message."""
+    pairs: dict[str, list[_Phrase]] = field(default_factory=dict)
+    """Phrases whose first two words are exact, by those two words."""
+    first: dict[str, list[_Phrase]] = field(default_factory=dict)
+    """Other phrases whose first word is exact, by that word."""
+    prefixed: dict[str, list[_Phrase]] = field(default_factory=dict)
+    """Terms starting with a `*` word, by its first letters."""
+    patterns: Any = None
+    """An RE2 set: every pattern in one pass over the text."""
+
+
+@dataclass
 class Lexicon:
     """A compiled set of labelled terms; `find` returns every hit in a message."""
 
-    _exact: dict[str, list[_Phrase]] = field(default_factory=dict)
-    _prefixed: dict[str, list[_Phrase]] = field(default_factory=dict)
+    _phrases: list[_Phrase] = field(default_factory=list)
     _fuzzy: dict[int, list[tuple[str, str, float]]] = field(default_factory=dict)
-    _patterns: list[tuple[str, str, re2._Regexp, float]] = field(default_factory=list)
+    _patterns: list[tuple[str, str, float]] = field(default_factory=list)
     _fuzzy_seen: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
+    _index: _Index | None = None
 
     def add(self, label: str, term: str, weight: float = 1.0) -> None:
         """Add a keyword or phrase (a trailing `*` on a word matches any ending)."""
         words, prefix = parse_term(term)
-        phrase = _Phrase(label, term, words, prefix, weight)
-        if prefix[0]:
-            self._prefixed.setdefault(words[0][:_PREFIX_KEY], []).append(phrase)
-        else:
-            self._exact.setdefault(words[0], []).append(phrase)
+        self._phrases.append(_Phrase(label, term, words, prefix, weight))
+        self._index = None
 
     def add_fuzzy(self, label: str, term: str, weight: float = 0.8) -> None:
         """Add a single word matched with a typo or two."""
@@ -150,42 +164,84 @@ class Lexicon:
 
     def add_pattern(self, label: str, pattern: str, weight: float = 1.0) -> None:
         """Add an RE2 pattern, matched against the folded text."""
-        self._patterns.append((label, pattern, compile_pattern(pattern), weight))
+        compile_pattern(pattern)
+        self._patterns.append((label, pattern, weight))
+        self._index = None
 
     def extend(self, label: str, terms: Iterable[str], weight: float = 1.0) -> None:
         """Add several keywords under one label."""
         for term in terms:
             self.add(label, term, weight)
 
+    def absorb(self, other: Lexicon, label: Callable[[str], str]) -> None:
+        """Add every term of `other`, relabelled by `label`, so that one pass finds both."""
+        self._phrases.extend(_Phrase(label(p.label), p.term, p.words, p.prefix, p.weight)
+                             for p in other._phrases)
+        for length, entries in other._fuzzy.items():
+            self._fuzzy.setdefault(length, []).extend(
+                (label(lb), term, weight) for lb, term, weight in entries
+            )
+        self._patterns.extend((label(lb), pattern, weight) for lb, pattern, weight in other._patterns)
+        self._index = None
+
     def __bool__(self) -> bool:
-        return bool(self._exact or self._prefixed or self._patterns)
+        return bool(self._phrases or self._patterns)
+
+    def _build(self) -> _Index:
+        index = _Index()
+        for phrase in self._phrases:
+            words, prefix = phrase.words, phrase.prefix
+            if prefix[0]:
+                index.prefixed.setdefault(words[0][:_PREFIX_KEY], []).append(phrase)
+            elif len(words) == 1:
+                index.single.setdefault(words[0], []).append(
+                    (phrase.label, phrase.term, phrase.weight))
+            elif not prefix[1]:
+                index.pairs.setdefault(f"{words[0]} {words[1]}", []).append(phrase)
+            else:
+                index.first.setdefault(words[0], []).append(phrase)
+        if self._patterns:
+            patterns = re2.Set.SearchSet(re2.Options())
+            for _label, pattern, _weight in self._patterns:
+                patterns.Add(pattern)
+            patterns.Compile()
+            index.patterns = patterns
+        self._index = index
+        return index
 
     def find(self, message: Normalised) -> list[Hit]:
         """Every term of the lexicon found in `message`, in order of position."""
+        index = self._index or self._build()
         tokens = message.tokens
+        last = len(tokens) - 1
         hits: list[Hit] = []
         matched_at: set[int] = set()
-        exact, prefixed = self._exact, self._prefixed
+        single, pairs, first, prefixed = index.single, index.pairs, index.first, index.prefixed
         for i, tok in enumerate(tokens):
-            for phrase in exact.get(tok, ()):
+            found = single.get(tok)
+            if found:
+                hits.extend(Hit(label, term, i, i + 1, weight) for label, term, weight in found)
+                matched_at.add(i)
+            candidates: list[_Phrase] = []
+            if i < last:
+                candidates.extend(pairs.get(f"{tok} {tokens[i + 1]}", ()))
+            candidates.extend(first.get(tok, ()))
+            if len(tok) >= _PREFIX_KEY:
+                candidates.extend(prefixed.get(tok[:_PREFIX_KEY], ()))
+            for phrase in candidates:
                 if _matches(phrase, tokens, i):
                     hits.append(Hit(phrase.label, phrase.term, i, i + len(phrase.words),
                                     phrase.weight))
                     matched_at.add(i)
-            if len(tok) >= _PREFIX_KEY:
-                for phrase in prefixed.get(tok[:_PREFIX_KEY], ()):
-                    if _matches(phrase, tokens, i):
-                        hits.append(Hit(phrase.label, phrase.term, i, i + len(phrase.words),
-                                        phrase.weight))
-                        matched_at.add(i)
         if self._fuzzy:
             for i, tok in enumerate(tokens):
                 if i in matched_at or len(tok) < _FUZZY_MIN or not tok.isalpha():
                     continue
                 for label, term, weight in self._typos(tok):
                     hits.append(Hit(label, term, i, i + 1, weight))
-        for label, pattern, compiled, weight in self._patterns:
-            if compiled.search(message.text):
+        if index.patterns is not None:
+            for which in index.patterns.Match(message.text) or ():
+                label, pattern, weight = self._patterns[which]
                 hits.append(Hit(label, pattern, -1, -1, weight))
         return hits
 
