@@ -1,7 +1,8 @@
 """WorkstationApp: a thin router between the screens, holding the engine and the agent.
 
 Behaviour lives in the screens and, below them, in `workstation.services`; this file only
-wires screens, global keys and the theme.
+wires screens, global keys, the palette, the saved views and the one place where a failed
+worker becomes a notification.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 from typing import ClassVar
 
 from sqlalchemy import Engine
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
 
-from screens.audit_screen import AuditScreen
-from screens.conversation_screen import ConversationScreen
-from screens.kpi_screen import KpiScreen
+from screens.commands import WorkstationCommands
 from screens.queue_screen import QueueScreen
 from workstation.clock import Clock, utcnow
+from workstation.services.views import SHIPPED, ViewConfigError, ViewDef, load_views
+from workstation.text import inert
 
 
 class WorkstationApp(App[None]):
@@ -24,32 +27,77 @@ class WorkstationApp(App[None]):
 
     TITLE = "workstation"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WorkstationCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("K", "kpi", "KPIs", id="app.kpi"),
         Binding("A", "audit", "Audit", id="app.audit"),
-        Binding("?", "help", "Help", id="app.help"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
     ]
 
-    def __init__(self, engine: Engine, *, agent: str, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, engine: Engine, *, agent: str, clock: Clock = utcnow,
+        views: list[ViewDef] | None = None,
+    ) -> None:
         super().__init__()
         self.engine = engine
         """The store; screens hand it to services from thread workers, never on the loop."""
         self.agent = agent
         """The login of the person at the keyboard: every action is done in their name."""
         self.clock = clock
+        self.config_problems: list[str] = []
+        """What was wrong with the user's `[views]` config (the shipped views are used then)."""
+        if views is None:
+            try:
+                views = load_views()
+            except ViewConfigError as exc:
+                views, self.config_problems = list(SHIPPED), exc.problems
+        self.views: list[ViewDef] = views
+        """The saved views, in tab order: shipped ones merged with the user's config."""
 
     def on_mount(self) -> None:
         self.push_screen(QueueScreen())
+        self.set_timer(1.0, self._warm_up)
+        for problem in self.config_problems:
+            self.notify(inert(problem, limit=300), title="Config not used", severity="error",
+                        timeout=20, markup=False)
 
     def open_conversation(self, conversation_id: int, siblings: list[int] | None = None) -> None:
         """Open a conversation; `siblings` are the ids of its view, for `[` and `]`."""
+        from screens.conversation_screen import ConversationScreen
+
         self.push_screen(ConversationScreen(conversation_id, siblings or [conversation_id]))
 
+    def show_queue(self) -> QueueScreen:
+        """Go back to the queue, closing whatever is above it."""
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, QueueScreen):
+            self.pop_screen()
+        screen = self.screen
+        assert isinstance(screen, QueueScreen)
+        return screen
+
+    def show_view(self, key: str) -> None:
+        """Go back to the queue and switch to the saved view named `key`."""
+        self.show_queue().show_view(key)
+
+    # The other screens are imported when first opened, so that the queue paints sooner, and
+    # warmed up in a thread once it has, so that the first `enter` does not pay the import.
+
+    @work(thread=True, exit_on_error=False, description="loading the other screens")
+    def _warm_up(self) -> None:
+        import screens.audit_screen
+        import screens.conversation_screen
+        import screens.kpi_screen  # noqa: F401
+
+
     def action_kpi(self) -> None:
+        from screens.kpi_screen import KpiScreen
+
         if not isinstance(self.screen, KpiScreen):
             self.push_screen(KpiScreen())
 
     def action_audit(self) -> None:
+        from screens.audit_screen import AuditScreen
+
         if not isinstance(self.screen, AuditScreen):
             self.push_screen(AuditScreen())
 
@@ -58,3 +106,11 @@ class WorkstationApp(App[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed (`exit_on_error=False`) is told to the agent, never swallowed."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            what = event.worker.description or event.worker.name or "work"
+            self.notify(inert(f"{what}: {error}", limit=300), title="Failed",
+                        severity="error", timeout=10, markup=False)

@@ -1,10 +1,491 @@
-"""The conversation screen: being written by the conversation engineer."""
+"""The conversation screen: the thread, the side panel, the composer and every action key.
 
+It shows `workstation.services.conversation_view.load` and repaints when the read model
+changes (polled every two seconds, so other agents' and the workers' changes show without a
+key press). It holds the conversation's claim while open (taken if free, renewed, released on
+leaving). Every key calls a function of `workstation.services.conversations` in a thread
+worker; dialogs return values, the services decide and audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Footer
+
+from screens.modals.assign_modal import AssignModal
+from screens.modals.confirm_modal import ConfirmModal
+from screens.modals.escalate_modal import EscalateModal, Escalation
+from screens.modals.note_modal import NoteModal
+from screens.modals.resolve_modal import ResolveModal
+from screens.modals.snooze_modal import SnoozeChoice, SnoozeModal
+from screens.modals.tag_modal import TagChange, TagModal
+from screens.widgets.composer import Composer
+from screens.widgets.conversation_header import ConversationHeader
+from screens.widgets.conversation_side_panel import ConversationSidePanel
+from screens.widgets.thread_view import ThreadView
+from workstation.services import conversations as actions
+from workstation.services.conversation_view import ConversationView, load
+from workstation.services.replies import ReplyError
+from workstation.text import inert
+
+if TYPE_CHECKING:
+    from screens.app import WorkstationApp
+
+POLL_SECONDS = 2.0
+"""How often the open conversation is read again (a few milliseconds)."""
+_REFUSED = (actions.ActionError, actions.NotFound, actions.ClaimHeld, ReplyError)
+"""What the services raise when an action cannot be done as asked: told, not crashed on."""
 
 
 class ConversationScreen(Screen[None]):
+    """One conversation: `r`/`m` reply, `e` escalate, `x` resolve and next, `esc` back."""
+
+    CSS_PATH = "conversation_screen.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reply('public')", "Reply", id="conversation.reply",
+                tooltip="Public reply under the comment (a DM in a DM thread)"),
+        Binding("m", "reply('dm')", "DM", id="conversation.dm", tooltip="Reply by private message"),
+        Binding("e", "escalate", "Escalate", id="conversation.escalate",
+                tooltip="Escalate to a role, with a reason"),
+        Binding("x", "resolve", "Resolve", id="conversation.resolve",
+                tooltip="Resolve with a code, then open the next conversation"),
+        Binding("c", "claim", "Claim", id="conversation.claim",
+                tooltip="Take, take over or release the conversation"),
+        Binding("escape", "back", "Back", id="conversation.back", tooltip="Back to the queue"),
+        Binding("a", "assign", "Assign", show=False, id="conversation.assign"),
+        Binding("h", "hide", "Hide", show=False, id="conversation.hide",
+                tooltip="Hide (or show again) the selected message on the platform"),
+        Binding("D", "delete", "Delete", show=False, id="conversation.delete"),
+        Binding("b", "ban", "Ban", show=False, id="conversation.ban",
+                tooltip="Ban (or unban) the author"),
+        Binding("t", "tag", "Tag", show=False, id="conversation.tag"),
+        Binding("s", "snooze", "Snooze", show=False, id="conversation.snooze"),
+        Binding("n", "note", "Note", show=False, id="conversation.note"),
+        Binding("left_square_bracket", "sibling(-1)", "Previous", show=False, key_display="[",
+                id="conversation.previous"),
+        Binding("right_square_bracket", "sibling(1)", "Next", show=False, key_display="]",
+                id="conversation.next"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """The read model of the open conversation, fresh from the store."""
+
+        view: ConversationView
+
+    @dataclass
+    class ActionDone(Message):
+        """A service call succeeded; `text` tells the agent what changed."""
+
+        text: str
+        next_id: int | None = None
+        """For resolve-and-next: the conversation to open now (None: back to the queue)."""
+        advance: bool = False
+
+    @dataclass
+    class ActionFailed(Message):
+        """A service refused the action; `text` says why."""
+
+        text: str
+
+    @dataclass
+    class AgentsListed(Message):
+        agents: tuple[actions.AgentView, ...]
+
     def __init__(self, conversation_id: int, siblings: list[int]) -> None:
         super().__init__()
         self.conversation_id = conversation_id
-        self.siblings = siblings
+        """The conversation shown."""
+        self.sibling_ids = list(siblings) or [conversation_id]
+        """The ids of the view it was opened from, in order, for `[` and `]`."""
+        self.view: ConversationView | None = None
+        """The latest read model; None while loading."""
+        self._dm_bindings = False
+        """Whether the bindings were last refreshed for a DM (nothing to hide or delete)."""
+
+    @property
+    def workstation(self) -> WorkstationApp:
+        return cast("WorkstationApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        app = self.workstation
+        # Start reading at once: the store answers while the widgets are being mounted.
+        self._load(self.conversation_id)
+        yield ConversationHeader(id="conversation-header")
+        with Horizontal(id="conversation-body"):
+            yield ThreadView(id="thread")
+            yield ConversationSidePanel(id="side-panel")
+        yield Composer(app.engine, agent=app.agent, clock=app.clock, id="composer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_loading()
+        self.set_interval(POLL_SECONDS, self._poll)
+        self.set_interval(actions.LEASE.total_seconds() / 3, self._renew)
+        self.query_one(ThreadView).focus()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _show_loading(self) -> None:
+        self.query_one(ConversationHeader).show(None, self.workstation.clock(), self._position(),
+                                                self.conversation_id)
+
+    def _position(self) -> str:
+        if len(self.sibling_ids) < 2 or self.conversation_id not in self.sibling_ids:
+            return ""
+        return f"{self.sibling_ids.index(self.conversation_id) + 1}/{len(self.sibling_ids)}"
+
+    @work(thread=True, exclusive=True, group="conversation-load", exit_on_error=False,
+          description="Read the conversation")
+    def _load(self, conversation_id: int) -> None:
+        app = self.workstation
+        view = load(app.engine, conversation_id, agent=app.agent, clock=app.clock)
+        self.post_message(self.Loaded(view))
+
+    def _poll(self) -> None:
+        if self.is_current:
+            self._load(self.conversation_id)
+
+    @on(Loaded)
+    def show_loaded(self, event: Loaded) -> None:
+        """Repaint from a fresh read model (ignored if the agent moved on meanwhile)."""
+        view = event.view
+        if view.id != self.conversation_id:
+            return
+        now = self.workstation.clock()
+        first = self.view is None
+        self.view = view
+        self.query_one(ConversationHeader).show(view, now, self._position(), view.id)
+        self.query_one(ThreadView).show(view.post, view.messages, view.earlier, now)
+        self.query_one(ConversationSidePanel).show(view, now)
+        composer = self.query_one(Composer)
+        composer.blocked_by = view.claim.holder if view.claim.holder and not view.claim.mine \
+            else ""
+        if first and not view.claim.holder:
+            # Claimed once the conversation is on screen: the write never delays the paint.
+            self._claim(view.id, take_over=False)
+        if (view.kind == "dm") != self._dm_bindings:
+            self._dm_bindings = view.kind == "dm"
+            self.refresh_bindings()
+
+    # -- the claim ----------------------------------------------------------------------
+
+    @work(thread=True, group="conversation-claim", exit_on_error=False,
+          description="Claim the conversation")
+    def _claim(self, conversation_id: int, take_over: bool) -> None:
+        app = self.workstation
+        try:
+            actions.claim(app.engine, conversation_id, actor=app.agent, clock=app.clock,
+                          take_over=take_over)
+        except actions.ClaimHeld:
+            pass  # someone was quicker: the reload shows who
+        except actions.NotFound as exc:
+            self.post_message(self.ActionFailed(f"{exc}: the conversation is not claimed"))
+            return
+        self._load(conversation_id)
+
+    @work(thread=True, group="conversation-claim", exit_on_error=False,
+          description="Renew the claim")
+    def _renew(self) -> None:
+        view = self.view
+        if view is None or not view.claim.mine:
+            return
+        app = self.workstation
+        if not actions.renew(app.engine, view.id, actor=app.agent, clock=app.clock):
+            self.post_message(self.ActionFailed("Someone else took this conversation over."))
+        self._load(view.id)
+
+    def _release(self, conversation_id: int) -> None:
+        app = self.workstation
+        # On the app: the release must outlive this screen.
+        app.run_worker(partial(actions.release, app.engine, conversation_id, actor=app.agent,
+                               clock=app.clock),
+                       thread=True, group="claims", exit_on_error=False,
+                       description="Release the conversation")
+
+    # -- keys ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Bindings are refreshed only when this answer changes (a DM has nothing to hide or
+        # delete): refreshing them repaints the footer, which would slow every open down.
+        if action in ("hide", "delete") and self.view is not None and self.view.kind == "dm":
+            return None
+        if action == "sibling":
+            return len(self.sibling_ids) > 1
+        return True
+
+
+    def action_back(self) -> None:
+        composer = self.query_one(Composer)
+        if composer.is_open:
+            composer.close()
+        self._release(self.conversation_id)
+        self.dismiss(None)
+
+    def action_sibling(self, step: int) -> None:
+        at = self.sibling_ids.index(self.conversation_id) if self.conversation_id in \
+            self.sibling_ids else 0
+        target = self.sibling_ids[(at + step) % len(self.sibling_ids)]
+        self.open_conversation(target)
+
+    def open_conversation(self, conversation_id: int) -> None:
+        """Show another conversation in this screen (the claim moves with the agent)."""
+        composer = self.query_one(Composer)
+        if composer.is_open:
+            composer.close()
+        if conversation_id == self.conversation_id:
+            return
+        self._release(self.conversation_id)
+        self.conversation_id = conversation_id
+        self.view = None
+        self._show_loading()
+        self._load(conversation_id)
+        self.query_one(ThreadView).focus()
+
+    async def action_reply(self, channel: str) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        if view.kind == "dm":
+            channel = "dm"
+        if view.claim.holder and not view.claim.mine:
+            self.notify(f"{inert(view.claim.holder, limit=20)} holds this conversation: you can"
+                        " draft, but press c to take over before sending.", markup=False,
+                        severity="warning")
+        await self.query_one(Composer).open(view.id, channel, view.draft)
+
+    @on(Composer.Left)
+    def composer_left(self, event: Composer.Left) -> None:
+        self.query_one(ThreadView).focus()
+        self._load(self.conversation_id)
+
+    @on(Composer.Sent)
+    def composer_sent(self, event: Composer.Sent) -> None:
+        channel = "DM" if event.outbox.channel == "dm" else "reply"
+        self.notify(f"Queued: the {channel} is in the outbox.", markup=False)
+        self.query_one(ThreadView).focus()
+        self._load(self.conversation_id)
+
+    def action_claim(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        app = self.workstation
+        if view.claim.mine:
+            self._act("Released: others may take it.",
+                      partial(actions.release, app.engine, view.id, actor=app.agent,
+                              clock=app.clock))
+        elif view.claim.holder:
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._claim(view.id, take_over=True)
+            holder = inert(view.claim.holder, limit=20)
+            self.app.push_screen(ConfirmModal("Take over?", Content(
+                f"{holder} is working on this conversation. Take it over? They will see"
+                " that you did.")), confirmed)
+        else:
+            self._claim(view.id, take_over=False)
+
+    def action_escalate(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        app = self.workstation
+
+        def chosen(choice: Escalation | None) -> None:
+            if choice is not None:
+                self._act(f"Escalated to {choice.role}.", partial(
+                    actions.escalate, app.engine, [view.id], choice.role, choice.reason,
+                    actor=app.agent, clock=app.clock))
+        self.app.push_screen(EscalateModal(view.escalation.role), chosen)
+
+    def action_resolve(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+
+        def chosen(code: str | None) -> None:
+            if code is not None:
+                self._resolve_and_next(view.id, code, list(self.sibling_ids))
+        self.app.push_screen(ResolveModal(actions.RESOLUTION_CODES), chosen)
+
+    @work(thread=True, group="conversation-action", exit_on_error=False,
+          description="Resolve the conversation")
+    def _resolve_and_next(self, conversation_id: int, code: str, siblings: list[int]) -> None:
+        app = self.workstation
+        try:
+            actions.resolve(app.engine, [conversation_id], code, actor=app.agent,
+                            clock=app.clock)
+        except _REFUSED as exc:
+            self.post_message(self.ActionFailed(str(exc)))
+            return
+        following = actions.next_open(app.engine, siblings, conversation_id)
+        self.post_message(self.ActionDone(f"Resolved ({code}).", following, advance=True))
+
+    def action_assign(self) -> None:
+        self._list_agents()
+
+    @work(thread=True, group="conversation-action", exit_on_error=False,
+          description="List the team")
+    def _list_agents(self) -> None:
+        self.post_message(self.AgentsListed(actions.list_agents(self.workstation.engine)))
+
+    @on(AgentsListed)
+    def pick_agent(self, event: AgentsListed) -> None:
+        view = self.view
+        if view is None:
+            return
+        app = self.workstation
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                done = f"Assigned to {inert(name, limit=20)}." if name else "Unassigned."
+                self._act(done, partial(actions.assign, app.engine, [view.id], name or None,
+                                        actor=app.agent, clock=app.clock))
+        self.app.push_screen(AssignModal(event.agents, me=app.agent, current=view.assignee),
+                             chosen)
+
+    def action_hide(self) -> None:
+        app = self.workstation
+        message = self.query_one(ThreadView).selected
+        if message is None or message.direction != "in":
+            self.notify("Select a customer's message (j/k) to hide it.", markup=False,
+                        severity="warning")
+            return
+        if message.hidden:
+            self._act("Shown again.", partial(actions.unhide_messages, app.engine, [message.id],
+                                              actor=app.agent, clock=app.clock))
+        else:
+            self._act("Hidden.", partial(actions.hide_messages, app.engine, [message.id],
+                                         actor=app.agent, clock=app.clock))
+
+    def action_delete(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        app = self.workstation
+        message = self.query_one(ThreadView).selected
+        if message is None or message.direction != "in" or message.deleted:
+            self.notify("Select a customer's message (j/k) to delete it.", markup=False,
+                        severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._act("Deleted.", partial(actions.delete_messages, app.engine, [message.id],
+                                              actor=app.agent, clock=app.clock))
+        question = Content.assemble(
+            f"Delete this message by {inert(message.author, limit=30)} from the platform? ",
+            ("It cannot be undone.", "bold"), "\n\n", (inert(message.text, limit=200), "dim"))
+        self.app.push_screen(ConfirmModal("Delete message", question), confirmed)
+
+    def action_ban(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        app = self.workstation
+        if view.contact is None:
+            self.notify("This conversation has no known author.", markup=False)
+            return
+        who = inert(view.contact.label, limit=30)
+        if view.contact.banned:
+            self._act(f"Unbanned {who}.", partial(actions.unban, app.engine, [view.id],
+                                                  actor=app.agent, clock=app.clock))
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._act(f"Banned {who}.", partial(actions.ban, app.engine, [view.id],
+                                                    actor=app.agent, clock=app.clock))
+        self.app.push_screen(ConfirmModal("Ban author", Content(
+            f"Ban {who} from the brand's {view.platform} accounts? They will no longer be able"
+            " to comment or write to us there.")), confirmed)
+
+    def action_tag(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        app = self.workstation
+
+        def chosen(change: TagChange | None) -> None:
+            if change is None:
+                return
+            call = actions.untag if change.remove else actions.tag
+            self._act(f"{'Untagged' if change.remove else 'Tagged'} #{change.tag}.", partial(
+                call, app.engine, [view.id], change.tag, actor=app.agent, clock=app.clock))
+        self.app.push_screen(TagModal(view.tags), chosen)
+
+    def action_snooze(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        app = self.workstation
+        now = app.clock()
+        tz = datetime.now().astimezone().tzinfo
+        assert tz is not None
+
+        def chosen(choice: SnoozeChoice | None) -> None:
+            if choice is None:
+                return
+            when = "the customer replies" if choice.until is None else \
+                choice.until.astimezone(tz).strftime("%a %d %b %H:%M")
+            self._act(f"Snoozed until {when}.", partial(
+                actions.snooze, app.engine, [view.id], choice.until, actor=app.agent,
+                clock=app.clock))
+        self.app.push_screen(SnoozeModal(now, tz), chosen)
+
+    def action_note(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        app = self.workstation
+
+        def written(text: str | None) -> None:
+            if text:
+                self._act("Note added.", partial(actions.note, app.engine, view.id, text,
+                                                 actor=app.agent, clock=app.clock))
+        self.app.push_screen(NoteModal(), written)
+
+    # -- running actions ----------------------------------------------------------------
+
+    def _act(self, done: str, call: Callable[[], object]) -> None:
+        self._run_call(done, call)
+
+    @work(thread=True, group="conversation-action", exit_on_error=False,
+          description="Conversation action")
+    def _run_call(self, done: str, call: Callable[[], object]) -> None:
+        try:
+            call()
+        except _REFUSED as exc:
+            self.post_message(self.ActionFailed(str(exc)))
+            return
+        self.post_message(self.ActionDone(done))
+
+    @on(ActionDone)
+    def tell_done(self, event: ActionDone) -> None:
+        self.notify(event.text, markup=False)
+        if not event.advance:
+            self._load(self.conversation_id)
+        elif event.next_id is not None:
+            self.open_conversation(event.next_id)
+        else:
+            self.notify("No more open conversations in this view.", markup=False)
+            self.action_back()
+
+    @on(ActionFailed)
+    def tell_failed(self, event: ActionFailed) -> None:
+        self.notify(inert(event.text, limit=300), markup=False, severity="warning")
+        self._load(self.conversation_id)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from . import db
+from . import bulk, db
 from .clock import iso, utcnow
 from .models import ActorKind, AuditEvent
 
@@ -61,8 +61,7 @@ def entry(
 
 def record_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Append audit events on the connection that makes the change."""
-    if rows:
-        conn.execute(_TABLE.insert(), rows)
+    bulk.insert(conn, _TABLE, rows)
 
 
 def record(conn: Connection, action: str, **kwargs: Any) -> None:
@@ -100,10 +99,20 @@ def list_events(
     actor: str | None = None,
     since: datetime | None = None,
     limit: int | None = None,
+    action: str | None = None,
+    until: datetime | None = None,
 ) -> list[AuditView]:
-    """Audit events, oldest first, filtered by conversation, actor and time.
+    """Audit events, oldest first, filtered by conversation, actor, action and time.
 
-    With `limit`, the newest `limit` matching events (still oldest first).
+    Args:
+        engine: the store.
+        conversation_id: only the events of this conversation.
+        actor: only the events of this actor (an agent's login, `triage`, `ingest`...).
+        since: only events at or after this time.
+        limit: only the newest `limit` matching events (still returned oldest first).
+        action: only this action (`conversation.resolved`); ending in `*`, every action that
+            starts with what comes before it (`conversation.*`).
+        until: only events before this time.
     """
     c = _TABLE.c
     query = select(_TABLE)
@@ -113,6 +122,14 @@ def list_events(
         query = query.where(c.actor == actor)
     if since is not None:
         query = query.where(c.at >= since)
+    if until is not None:
+        query = query.where(c.at < until)
+    if action is not None:
+        if action.endswith("*"):
+            prefix = action[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(c.action.like(prefix + "%", escape="\\"))
+        else:
+            query = query.where(c.action == action)
     query = query.order_by(c.id.desc())
     if limit is not None:
         query = query.limit(limit)

@@ -22,7 +22,7 @@ from workstation.models import (
     ActorKind, Agent, Contact, Lead, LeadStage, Outbox, OutboxState, Reminder,
 )
 from workstation.pipeline import Verdict
-from workstation.routing import pick_agent
+from workstation.routing import Router
 from workstation.rules.model import RuleSet
 
 ACTOR = "triage"
@@ -41,6 +41,7 @@ class Automation:
         self.reminders: list[dict[str, Any]] = []
         self.leads: dict[int, dict[str, Any]] = {}
         self.banned: set[int] = set()
+        self.router = Router(conn, now)
         self._agents: dict[str, int | None] = {}
 
     def collect(self, state: dict[str, Any], event: Event, verdict: Verdict,
@@ -52,7 +53,7 @@ class Automation:
         assigned = any(a["do"] == "assign" for a in verdict.actions)
         if (not assigned and state.get("assignee_id") is None
                 and verdict.role in self.rules.auto_assign):
-            agent = pick_agent(self.conn, verdict.role, verdict.lang, self.now)
+            agent = self.router.pick(verdict.role, verdict.lang)
             if agent is not None:
                 state["assignee_id"] = agent
                 self._audit("conversation.assigned", conv, agent_id=agent, role=verdict.role,
@@ -111,6 +112,7 @@ class Automation:
                                 campaign=row["campaign"])
         if self.reminders:
             self.conn.execute(Reminder.__table__.insert(), self.reminders)  # type: ignore[attr-defined]
+        self.router.flush()
         audit.record_many(self.conn, self.audit)
 
     def _outbox(self, do: str, event: Event, conv: int, *, channel: str,

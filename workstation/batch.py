@@ -9,12 +9,12 @@ order, because rules look at the thread (round trips, our last reply) as it stoo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, tuple_, update
 
-from workstation import audit
+from workstation import audit, bulk
 from workstation.db import insert_ignore
 from workstation.automation import Automation
 from workstation.events import Event
@@ -24,7 +24,9 @@ from workstation.rules.evaluate import ROLE_RANK, VERDICT_RANK, Thread
 from workstation.slugs import merged, spaced
 
 LAST_TEXT = 200
-_CONTACT_REFRESHED = ("handle", "name", "followers", "verified", "vip", "last_seen")
+_CONTACT_FIELDS = ("handle", "name", "followers", "verified", "vip")
+_CONTACT_REFRESHED = (*_CONTACT_FIELDS, "last_seen")
+_SEEN_PRECISION = timedelta(hours=1)
 _FOLDED = (
     "contact_id", "post_id", "campaign", "status", "lang", "intents", "tags", "sentiment",
     "priority", "moderation", "sla_policy", "first_response_due", "first_response_at",
@@ -90,7 +92,7 @@ class Batch:
                 "deleted": verdict.moderation == "delete", "created_at": event.created_at,
                 "received_at": self.now, "extra": event.extra,
             })
-        insert_ignore(self.conn, Message.__table__, rows)  # type: ignore[arg-type]
+        bulk.insert(self.conn, Message.__table__, rows, ignore_conflicts=True)  # type: ignore[arg-type]
         self.counts.ingested += len(rows)
         self.automation.flush()
         return self.counts
@@ -137,30 +139,41 @@ class Batch:
         if not latest:
             return {}, set()
         table = Contact.__table__  # type: ignore[attr-defined]
-        existing = self._existing(Contact, latest)
-        insert_ignore(self.conn, table, [
+        stored = self._stored_contacts(latest)
+        bulk.insert(self.conn, table, [
             {"platform": p, "external_id": a, **self._contact_fields(e),
              "first_seen": e.created_at, "email": "", "phone": "", "banned": False, "extra": {}}
-            for (p, a), e in latest.items() if (p, a) not in existing
-        ])
-        updates = [
-            _prefixed({"id": existing[key], **self._contact_fields(e)})
-            for key, e in latest.items() if key in existing
-        ]
-        if updates:
-            c = table.c
-            # An older file ingested late must not roll a contact back to stale figures.
-            self.conn.execute(
-                update(table)
-                .where(c.id == bindparam("b_id"), c.last_seen <= bindparam("b_last_seen"))
-                .values({name: bindparam(f"b_{name}") for name in _CONTACT_REFRESHED}),
-                updates,
-            )
-        ids = {**existing, **self._existing(Contact, set(latest) - set(existing))}
-        banned = set(self.conn.execute(
-            select(table.c.id).where(table.c.id.in_(list(ids.values())), table.c.banned)
-        ).scalars()) if existing else set()
-        return ids, banned
+            for (p, a), e in latest.items() if (p, a) not in stored
+        ], ignore_conflicts=True)
+        updates = []
+        for key, event in latest.items():
+            row = stored.get(key)
+            # An older file ingested late must not roll a contact back to stale figures, and
+            # an unchanged author is rewritten at most hourly (last seen stays that fresh).
+            if row is None or event.created_at < row.last_seen:
+                continue
+            fields = self._contact_fields(event)
+            if (any(fields[name] != getattr(row, name) for name in _CONTACT_FIELDS)
+                    or event.created_at - row.last_seen > _SEEN_PRECISION):
+                updates.append({"id": row.id, **fields})
+        bulk.update_by_id(self.conn, table, updates, _CONTACT_REFRESHED)
+        ids = {key: row.id for key, row in stored.items()}
+        ids.update(self._existing(Contact, set(latest) - set(stored)))
+        return ids, {row.id for row in stored.values() if row.banned}
+
+    def _stored_contacts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+        c = Contact.__table__.c  # type: ignore[attr-defined]
+        by_platform: dict[str, list[str]] = {}
+        for platform, ident in keys:
+            by_platform.setdefault(platform, []).append(ident)
+        found: dict[tuple[str, str], Any] = {}
+        for platform, idents in by_platform.items():
+            query = select(c.external_id, c.id, c.last_seen, c.banned,
+                           *(getattr(c, name) for name in _CONTACT_FIELDS)).where(
+                c.platform == platform, c.external_id.in_(idents))
+            for row in self.conn.execute(query):
+                found[(platform, row.external_id)] = row
+        return found
 
     def _contact_fields(self, event: Event) -> dict[str, Any]:
         author = event.author
@@ -260,22 +273,21 @@ class Batch:
             )
         table = Conversation.__table__  # type: ignore[attr-defined]
         existing = self._load_conversations(groups)
-        insert_ignore(self.conn, table, [
+        bulk.insert(self.conn, table, [
             {"platform": key[0], "thread_key": key[1], "kind": items[0][0].kind,
              "status": Status.OPEN.value, "last_message_at": min(e.created_at for e, _ in items),
              "created_at": self.now, "updated_at": self.now, "version": 0}
             for key, items in groups.items() if key not in existing
-        ])
+        ], ignore_conflicts=True, fill=True)
         fresh = self._load_conversations({k: v for k, v in groups.items() if k not in existing})
         self.counts.conversations += len(fresh)
         existing.update(fresh)
         verdicts: dict[tuple[str, str], Verdict] = {}
-        updates, events = [], []
+        events = []
         for key, items in groups.items():
             state = existing[key]
             reopened = self._fold(state, sorted(items, key=lambda p: p[0].created_at), contacts,
                                   banned, posts, verdicts)
-            updates.append(_prefixed(state))
             if key in fresh:
                 events.append(audit.entry(
                     "conversation.opened", actor="ingest", conversation_id=state["id"],
@@ -286,13 +298,7 @@ class Batch:
                 events.append(audit.entry(
                     "conversation.reopened", actor="ingest", conversation_id=state["id"],
                     at=self.now, details={"reason": "the customer wrote again"}))
-        c = table.c
-        self.conn.execute(
-            update(table).where(c.id == bindparam("b_id")).values(
-                {name: bindparam(f"b_{name}") for name in _FOLDED}
-            ),
-            updates,
-        )
+        bulk.update_by_id(self.conn, table, [s for s in existing.values()], _FOLDED)
         audit.record_many(self.conn, events)
         return {key: state["id"] for key, state in existing.items()}, verdicts
 

@@ -18,6 +18,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="WHEN",
         help="an RFC 3339 time or date, or an age such as 30m, 2h, 7d",
     )
+    p.add_argument(
+        "--until",
+        type=since,
+        metavar="WHEN",
+        help="only events before this time (same forms as --since)",
+    )
+    p.add_argument(
+        "--action",
+        metavar="ACTION",
+        help="only this action (conversation.resolved), or a prefix ending in * (reply.*)",
+    )
     p.add_argument("--limit", type=positive, metavar="N", help="only the newest N events")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.set_defaults(func=audit)
@@ -33,6 +44,8 @@ def audit(args: argparse.Namespace) -> int:
         actor=args.actor,
         since=args.since,
         limit=args.limit,
+        action=args.action,
+        until=args.until,
     )
     for event in events:
         if args.json:

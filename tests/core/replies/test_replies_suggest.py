@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import time
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import Engine
@@ -70,28 +67,6 @@ def test_past_replies_without_a_template_are_credited_by_their_words(
 
 def test_nothing_relevant_gives_nothing(registry: Registry) -> None:
     assert SuggestionIndex(registry).suggest(Query("", "en", "public")) == []
-
-
-def test_a_suggestion_takes_under_20_ms_with_200_templates_and_big_history(
-    registry: Registry,
-) -> None:
-    rng = random.Random(3)
-    words = "order grinder refund parcel beans roast late broken gift price stock".split()
-    many = Registry([replace(t, id=f"{t.id}-{i}") for t in registry for i in range(5)])
-    assert len(many) == 210
-    past = [
-        PastReply(" ".join(rng.choices(words, k=6)), "", rng.choice(many.ids()))
-        for _ in range(20_000)
-    ]
-    index = SuggestionIndex(many, past)
-    worst = 0.0
-    for _ in range(50):
-        query = Query(" ".join(rng.choices(words, k=8)), rng.choice(("en", "fr")),
-                      rng.choice(("public", "dm")), ("shipping",))
-        start = time.perf_counter()
-        index.suggest(query)
-        worst = max(worst, time.perf_counter() - start)
-    assert worst < 0.020
 
 
 def test_the_index_learns_from_the_stores_well_resolved_conversations(

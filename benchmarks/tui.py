@@ -1,0 +1,245 @@
+"""How fast the workstation's queue is on a big store: first paint, cursor moves, opening.
+
+    workstation --db sqlite:////tmp/big.db demo --size 1000000     # ~1.5 min, once
+    python benchmarks/tui.py sqlite:////tmp/big.db
+
+1. First paint from process start: `workstation --db URL --agent julie` runs in a
+   pseudo-terminal (120x40) and the clock stops when the first row of its start view reaches
+   the terminal; its peak RSS is read from /proc just before `q`.
+2. In-process (Textual's Pilot, headless, 120x40): the time from a key press until the screen
+   has processed it and repainted, for cursor moves (j/k), page moves, jumps to the bottom and
+   top, switching views, and `enter` until the conversation screen is painted with its thread;
+   p50/p95/max over many presses, then the peak RSS of that process.
+
+Prints one line per figure; nothing is written except the claims that opening conversations
+takes as agent julie (the conversation screen claims what it opens).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import os
+import pty
+import re
+import resource
+import select
+import statistics
+import struct
+import sys
+import termios
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+
+from workstation import db  # noqa: E402
+from workstation.clock import utcnow  # noqa: E402
+from workstation.services import view_rows  # noqa: E402
+from workstation.services.views import SHIPPED  # noqa: E402
+from workstation.text import inert  # noqa: E402
+
+AGENT = "julie"
+_ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]")
+
+
+def first_paint(url: str, *, columns: int = 120, rows: int = 40,
+                timeout: float = 20.0) -> tuple[float, float, int]:
+    """Seconds from spawning the program until the start view's first row is on the terminal,
+    the CPU seconds it used by then (the wall time on an idle machine), its peak RSS in kB."""
+    engine = db.open_store(url)
+    first = view_rows.page(engine, view_rows.ViewQuery(SHIPPED[0], AGENT, utcnow()), limit=1)
+    engine.dispose()
+    if not first:
+        raise SystemExit("the start view (Mine) is empty for julie: build the demo store first")
+    needle = inert(first[0].author)[:10].encode()
+    exe = str(Path(sys.executable).with_name("workstation"))
+    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become the program
+        os.execve(exe, [exe, "--db", url, "--agent", AGENT], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    seen = b""
+    painted = None
+    cpu = 0.0
+    try:
+        while time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                seen += chunk
+                if needle in _ANSI.sub(b"", seen):
+                    painted = time.perf_counter() - started
+                    cpu = _cpu_seconds(pid)
+                    break
+        rss = _peak_rss(pid)
+        os.write(fd, b"q")
+        deadline = time.perf_counter() + 5
+        while time.perf_counter() < deadline:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                break
+            try:
+                if select.select([fd], [], [], 0.05)[0]:
+                    os.read(fd, 65536)
+            except OSError:
+                pass
+        else:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    if painted is None:
+        raise SystemExit("the queue never painted its first row")
+    return painted, cpu, rss
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def in_process(url: str, presses: int) -> dict[str, list[float]]:
+    """Milliseconds from a key reaching the app until the screen has been repainted in the
+    state the key asked for (the cursor on the next row, the rows read, the thread shown)."""
+    from textual import events
+    from textual.screen import Screen
+
+    from screens.app import WorkstationApp
+    from screens.conversation_screen import ConversationScreen
+    from screens.queue_screen import QueueScreen
+    from screens.widgets.queue_list import QueueList
+
+    engine = db.open_store(url)
+    app = WorkstationApp(engine, agent=AGENT)
+    timings: dict[str, list[float]] = {}
+    probe: dict[str, Any] = {"until": None, "at": None}
+    repaint = Screen._compositor_refresh
+
+    def timed_repaint(screen: Screen[Any]) -> None:
+        # The compositor has just drawn the screen: is it the state the key asked for?
+        repaint(screen)
+        until = probe["until"]
+        if until is not None and probe["at"] is None and screen is app.screen and until():
+            probe["at"] = time.perf_counter()
+
+    Screen._compositor_refresh = timed_repaint  # type: ignore[method-assign]
+
+    async def key(kind: str, name: str, until: Callable[[], bool]) -> None:
+        probe["until"], probe["at"] = until, None
+        event = events.Key(name, name if len(name) == 1 else None)
+        event.set_sender(app)
+        started = time.perf_counter()
+        assert app._driver is not None
+        app._driver.send_message(event)
+        while probe["at"] is None:
+            await asyncio.sleep(0.0002)
+            if time.perf_counter() - started > 30:
+                raise SystemExit(f"{kind}: the screen never showed the result")
+        timings.setdefault(kind, []).append((probe["at"] - started) * 1000)
+        probe["until"] = None
+        await pilot.pause()
+
+    async def settle() -> None:
+        for _ in range(3):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+
+    def rows_shown(queue: QueueList) -> bool:
+        top = round(queue.scroll_y)
+        window = queue.window
+        return window is not None and all(
+            window.get(i) is not None for i in range(top, min(top + queue.size.height,
+                                                              window.total)))
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle()
+        await pilot.press("9")               # All open: the biggest view
+        await settle()
+        queue = app.screen.query_one(QueueList)
+        for i in range(presses):
+            target = queue.cursor + (1 if i % 4 != 3 else -1)
+            await key("cursor move (j/k)", "j" if i % 4 != 3 else "k",
+                      lambda t=target: queue.cursor == t)
+        for _ in range(presses // 10):
+            target = queue.cursor + queue.size.height - 1
+            await key("page down, rows read (pgdn)", "pagedown",
+                      lambda t=target: queue.cursor == t and rows_shown(queue))
+        await key("bottom, rows read (G)", "G",
+                  lambda: queue.cursor == queue.total - 1 and rows_shown(queue))
+        await key("top, rows read (g)", "g", lambda: queue.cursor == 0 and rows_shown(queue))
+        for digit in "12345678" * 2 + "9":
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            await key("switch view, rows read (1-9)", digit,
+                      lambda d=int(digit), s=screen: s.view_index == d - 1 and rows_shown(queue)
+                      and queue.window is not None and queue.window.query.view
+                      is s.views[d - 1])
+            await settle()
+        for _ in range(max(presses // 10, 5)):
+            target = queue.cursor + 1
+            await key("cursor move (j/k)", "j", lambda t=target: queue.cursor == t)
+            await key("open, screen shown (enter)", "enter",
+                      lambda: isinstance(app.screen, ConversationScreen))
+            probe["until"], probe["at"] = None, None
+            started = time.perf_counter()
+            await settle()
+            screen = app.screen
+            assert isinstance(screen, ConversationScreen) and screen.view is not None
+            timings.setdefault("open, thread read + shown (enter)", []).append(
+                timings["open, screen shown (enter)"][-1] + (time.perf_counter() - started)
+                * 1000)
+            await key("back to the queue (esc)", "escape",
+                      lambda: isinstance(app.screen, QueueScreen))
+            await settle()
+    Screen._compositor_refresh = repaint  # type: ignore[method-assign]
+    engine.dispose()
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("url", help="store URL, e.g. sqlite:////tmp/big.db")
+    parser.add_argument("--presses", type=int, default=300)
+    args = parser.parse_args()
+    engine = db.open_store(args.url)
+    with db.read(engine) as conn:
+        conversations = conn.execute(text("SELECT count(*) FROM conversation")).scalar_one()
+    engine.dispose()
+    print(f"store: {conversations:,} conversations")
+    paints = [first_paint(args.url) for _ in range(5)]
+    print("first paint from process start: wall "
+          + ", ".join(f"{p:.2f}" for p, _, _ in paints) + " s; CPU "
+          + ", ".join(f"{c:.2f}" for _, c, _ in paints)
+          + f" s; peak RSS {max(r for _, _, r in paints) / 1024:.0f} MB")
+    print(f"  (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall time "
+          "includes waiting for a core, CPU time does not)")
+    timings = asyncio.run(in_process(args.url, args.presses))
+    for kind, values in timings.items():
+        values.sort()
+        p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+        print(f"{kind:<32} n={len(values):<4} p50 {statistics.median(values):6.1f} ms  "
+              f"p95 {p95:6.1f} ms  max {values[-1]:6.1f} ms")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"in-process peak RSS after all of the above: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""The side panel of a conversation: who the customer is and where the thread stands.
+
+Contact (followers, VIP, banned, past conversations), lead stage, tags, the SLA timer,
+routing and escalation, assignee and who is viewing, and the team's internal notes. One
+`Static` of assembled `Content`; nothing in it is markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from workstation.services.conversation_view import ConversationView
+from workstation.text import inert
+
+from . import conversation_format as fmt
+
+
+class ConversationSidePanel(VerticalScroll, can_focus=False):
+    """Contact, lead, tags, SLA, escalation and notes of the open conversation."""
+
+    DEFAULT_CSS = """
+    ConversationSidePanel {
+        width: 32;
+        height: 1fr;
+        padding: 0 1;
+        border-left: vkey $foreground 15%;
+        background: $surface;
+        & > Static { width: 1fr; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._body = Static("", markup=False)
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._body
+
+    def show(self, view: ConversationView, now: datetime) -> None:
+        """Repaint from a conversation's read model."""
+        self._body.update(panel(view, now))
+
+
+def _title(text: str) -> Content:
+    return Content.assemble((text, "bold $accent"))
+
+
+def panel(view: ConversationView, now: datetime) -> Content:
+    """The side panel's content for `view` at `now`."""
+    lines: list[Content] = []
+    contact = view.contact
+    if contact is None:
+        lines.append(Content.assemble(("unknown author", "dim")))
+    else:
+        badges: list[str | tuple[str, str]] = [(inert(contact.label, limit=28), "bold")]
+        if contact.vip:
+            badges.append((" ★VIP", "bold $warning"))
+        if contact.verified:
+            badges.append((" ✓", "$accent"))
+        if contact.banned:
+            badges.append((" BANNED", "bold reverse $error"))
+        lines.append(Content.assemble(*badges))
+        if contact.name and contact.handle:
+            lines.append(fmt.safe(contact.name, limit=40))
+        lines.append(Content.assemble((f"{contact.followers:,} followers · "
+                                       f"{fmt.platform_name(contact.platform)}", "dim")))
+        lines.append(Content.assemble((f"first seen {fmt.local(contact.first_seen)}", "dim")))
+        if contact.past_total:
+            lines.append(Content.assemble((f"{contact.past_total} other conversation"
+                                           f"{'s' if contact.past_total > 1 else ''}", "")))
+            for past in contact.past:
+                state = past.resolution_code or past.status
+                lines.append(Content.assemble(
+                    (f" #{past.id} {state} ", "dim"), inert(past.last_text, limit=40)))
+    lines.append(Content(""))
+    lines.append(Content.assemble(_title("SLA "), fmt.sla(view.sla_due_at, now,
+                                                         status=view.status)))
+    if view.sla_policy:
+        lines.append(Content.assemble((f"policy {inert(view.sla_policy, limit=20)}", "dim")))
+    if view.status == "snoozed":
+        until = fmt.local(view.snoozed_until) if view.snoozed_until else "the customer replies"
+        lines.append(Content.assemble(("snoozed until ", "$warning"), until))
+    if view.resolution_code:
+        lines.append(Content.assemble(("resolved: ", "$success"),
+                                      inert(view.resolution_code, limit=24)))
+    routed = Content.assemble(_title("Role "), inert(view.escalation.role, limit=16))
+    if view.escalation.escalated:
+        routed = routed.append(Content.assemble((" ESCALATED", "bold $error")))
+    lines.append(routed)
+    if view.escalation.escalated:
+        by = view.escalation.by
+        when = fmt.ago(view.escalation.at, now) if view.escalation.at else ""
+        if by:
+            lines.append(Content.assemble((f"by {inert(by, limit=20)} {when}", "dim")))
+        if view.escalation.reason:
+            lines.append(fmt.safe(view.escalation.reason, limit=200))
+    lines.append(Content.assemble(_title("Assignee "),
+                                  inert(view.assignee, limit=20) or ("nobody", "dim")))
+    if view.claim.holder:
+        who = "you" if view.claim.mine else inert(view.claim.holder, limit=20)
+        style = "$success" if view.claim.mine else "bold $warning"
+        lines.append(Content.assemble(_title("Viewing "), (who, style)))
+    if view.lead is not None:
+        value = f" · {view.lead.value:,.0f} €" if view.lead.value else ""
+        lines.append(Content.assemble(_title("Lead "), inert(view.lead.stage, limit=16), value))
+    lines.append(Content.assemble(_title("Tags "), (" ".join(inert(t, limit=32)
+                                                             for t in view.tags) or "none")))
+    if view.intents:
+        lines.append(Content.assemble(_title("Intents "),
+                                      " ".join(inert(i, limit=24) for i in view.intents)))
+    lines.append(Content(""))
+    lines.append(_title(f"Notes ({len(view.notes)})"))
+    for note in view.notes:
+        lines.append(Content.assemble((f"{inert(note.author, limit=20)} · "
+                                       f"{fmt.ago(note.created_at, now)}", "dim")))
+        lines.append(fmt.safe(note.text, newlines=True, limit=600))
+    if not view.notes:
+        lines.append(Content.assemble(("n to add one", "dim")))
+    return Content("\n").join(lines)

@@ -1,0 +1,219 @@
+"""The moderation signal and the linear classifier under it, in English and French.
+
+Every sentence here is written for these tests (none comes from the evaluation data).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+
+from workstation.signals import linear, moderation
+from workstation.signals.moderation import CATEGORIES, Moderation, detect
+
+
+def categories(text: str, lang: str) -> tuple[str, ...]:
+    return detect(text, lang).categories
+
+
+# --- each category ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Follow for follow? I always follow back 🔥", "en"),
+    ("Earn $400 a day from your phone, no experience needed. DM me to start", "en"),
+    ("Check out my channel and subscribe please!!! http://example.net/x", "en"),
+    ("Congrats, you've been selected as the winner of our giveaway, claim your prize here",
+     "en"),
+    ("Gagnez un iPhone, il suffit de cliquer sur le lien dans ma bio", "fr"),
+    ("Trader crypto, revenus passifs garantis, écris-moi en privé", "fr"),
+    ("buy now buy now buy now buy now buy now buy now buy now buy now", "en"),
+])
+def test_spam(text: str, lang: str) -> None:
+    assert "spam" in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("this grinder is crap, broke after 2 weeks", "en"),
+    ("holy shit, this roast is strong", "en"),
+    ("this is fucking delicious", "en"),
+    ("putain, ce café est trop bon", "fr"),
+    ("Quelle merde ce moulin, il a lâché au bout d'un mois", "fr"),
+])
+def test_profanity_not_aimed_at_anyone(text: str, lang: str) -> None:
+    assert categories(text, lang) == ("profanity",)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@sam_b shut up you idiot, nobody asked you", "en"),
+    ("The waitress at the counter is an idiot", "en"),
+    ("you're such a moron", "en"),
+    ("t'es nul", "fr"),
+    ("Le livreur est un vrai connard", "fr"),
+    ("espèce d'abruti, lis le message avant de répondre", "fr"),
+    ("ferme ta gueule", "fr"),
+])
+def test_harassment_is_an_insult_aimed_at_a_person(text: str, lang: str) -> None:
+    assert "harassment" in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Your company is garbage, worst service ever", "en"),
+    ("You guys are clowns, still no refund after a month", "en"),
+    ("You're a joke of a company", "en"),
+    ("Vous êtes des escrocs, je veux mon remboursement", "fr"),
+    ("Bande d'incompétents, trois semaines sans colis", "fr"),
+])
+def test_insulting_the_brand_is_anger_not_harassment(text: str, lang: str) -> None:
+    assert "harassment" not in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("I'll kill you if my refund isn't here tomorrow", "en"),
+    ("you'll regret this, trust me", "en"),
+    ("I know where you live", "en"),
+    ("je vais te retrouver", "fr"),
+    ("Si je ne suis pas remboursé je passe au magasin et je casse tout", "fr"),
+    ("tu vas le regretter", "fr"),
+])
+def test_threats(text: str, lang: str) -> None:
+    assert categories(text, lang)[0] == "threat"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("This town is full of foreigners now, send them all back", "en"),
+    ("go back to your country", "en"),
+    ("dehors les étrangers, trop d'immigrés ici", "fr"),
+])
+def test_hate(text: str, lang: str) -> None:
+    assert "hate" in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("I'm so angry, my order never arrived", "en"),
+    ("Great coffee, thanks! Will order again next month", "en"),
+    ("Not asking for a refund, just wondering when the decaf is back", "en"),
+    ("I could kill for a flat white right now", "en"),
+    ("shut up and take my money", "en"),
+    ("SCANDALEUX. Trois semaines sans colis, plus jamais je commande chez vous", "fr"),
+    ("Bonjour, le Guji est-il dispo en 1 kg ? Merci", "fr"),
+    ("ce café est une tuerie", "fr"),
+    ("Je vais laisser un avis sur Google, le service client ne répond pas", "fr"),
+])
+def test_ordinary_customer_messages_stay_clean(text: str, lang: str) -> None:
+    assert categories(text, lang) == ()
+
+
+# --- the result ---------------------------------------------------------------------------
+
+
+def test_result_is_frozen_with_scores_and_evidence() -> None:
+    result = detect("Follow for follow, and you're an idiot", "en")
+    assert isinstance(result, Moderation)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.categories = ()  # type: ignore[misc]
+    assert set(result.categories) <= set(CATEGORIES)
+    assert set(result.scores) == set(CATEGORIES)
+    assert all(0.0 <= s <= 1.0 for s in result.scores.values())
+    assert set(result.evidence) == set(result.categories)
+    assert all(result.evidence[c] for c in result.categories)
+    ordered = [result.scores[c] for c in result.categories]
+    assert ordered == sorted(ordered, reverse=True)
+    assert all(result.scores[c] >= 0.5 for c in result.categories)
+
+
+def test_evidence_names_the_words() -> None:
+    assert detect("putain ce café", "fr").evidence["profanity"] == ("putain",)
+    assert "je vais te retrouver" in detect("je vais te retrouver", "fr").evidence["threat"]
+
+
+def test_results_are_deterministic() -> None:
+    text = "@bob t'es nul et ta boutique c'est de la merde, follow for follow"
+    assert detect(text, "fr") == detect(text, "fr")
+
+
+def test_language_codes_are_read_leniently() -> None:
+    assert detect("putain", "fr-CA").categories == ("profanity",)
+    for lang in ("", "xx", None, 42):
+        assert isinstance(detect("hello there", lang), Moderation)  # type: ignore[arg-type]
+
+
+# --- untrusted input ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "\x00", "\x00" * 1000, "🙂" * 5000, "\u202e\u2066مرحبا بالعالم\u2069",
+    "a" * 1_000_000, "@" * 200_000, "@a." * 300_000, "0612 " * 200_000, ". " * 500_000,
+    "x@" * 100_000 + "example.com", "1" * 500_000, "FR76 " * 200_000,
+    "rue " * 250_000, "&#" * 300_000, "\ud800 lone surrogate",
+])
+def test_hostile_input_never_crashes_and_stays_fast(text: str) -> None:
+    start = time.process_time()
+    for lang in ("en", "fr"):
+        result = detect(text, lang)
+        assert isinstance(result, Moderation)
+    assert time.process_time() - start < 2.0
+
+
+def test_non_text_is_clean() -> None:
+    assert detect(None, "en").categories == ()  # type: ignore[arg-type]
+    assert detect(b"bytes", "en").categories == ()  # type: ignore[arg-type]
+
+
+def test_throughput_on_short_texts() -> None:
+    texts = ["Where is my order? It's been two weeks", "Love the new blend 😍",
+             "c combien la livraison en Belgique ?", "putain ce café est trop bon",
+             "Follow for follow! check my page", "@ana t'es nulle", "my email is a@b.co"] * 300
+    detect("warm-up", "en")
+    start = time.process_time()
+    for text in texts:
+        detect(text, "fr" if "c'" in text or "ce " in text else "en")
+    rate = len(texts) / max(time.process_time() - start, 1e-9)
+    assert rate > 5_000  # the benchmark measures the real figure; this only catches blow-ups
+
+
+# --- the linear classifier ----------------------------------------------------------------
+
+
+def test_normalise_folds_accents_lookalikes_and_links() -> None:
+    text = linear.normalise("Énervé ｅｎｅｒｖｅ 𝐞𝐧𝐞𝐫𝐯𝐞 j’ai vu https://x.example/a @Bob a.b@c.fr &amp;")
+    assert linear.tokens(text) == ["enerve", "enerve", "enerve", "j", "ai", "vu", linear.LINK,
+                                   linear.MENTION, linear.EMAIL]
+
+
+def test_features_are_unigrams_bigrams_and_options() -> None:
+    words = ["tres", "bon", "cafe"]
+    assert linear.features(words) == ["tres", "bon", "cafe", "tres bon", "bon cafe"]
+    with_prefix = linear.features(words, {"bigrams": False, "prefix": 3})
+    assert with_prefix == ["tres", "bon", "cafe", "tre~", "caf~"]
+    grams = linear.features(["ab"], {"bigrams": False, "char_ngrams": [2, 3]})
+    assert "#^a" in grams and "#ab$" in grams
+
+
+def test_linear_model_scores_and_round_trips() -> None:
+    model = linear.LinearModel(["good", "bad"], [0.0, -1.0],
+                               {"good": {"great": 2.0}, "bad": {"awful": 3.0, "_x_": 5.0}},
+                               {"bigrams": True}, {"note": "test"})
+    assert model.score("great coffee")["good"] > 0.85
+    assert model.score("awful coffee")["bad"] > 0.85
+    assert model.score("")["bad"] < 0.5
+    assert model.explain(["awful", "_x_", "awful"], "bad") == ("awful",)
+    assert model.strongest(["_x_", "awful"], "bad") == 3.0
+    assert model.strongest(["awful"], "bad", frozenset({"awful"})) == 0.0
+    again = linear.LinearModel.from_dict(model.to_dict())
+    assert again.score("awful coffee") == model.score("awful coffee")
+    with pytest.raises(ValueError):
+        linear.LinearModel.from_dict({"format": "other"})
+
+
+def test_shipped_model_carries_its_provenance() -> None:
+    model = linear.load(moderation.MODEL_NAME)
+    assert set(model.heads) == {"spam", "toxic_en", "toxic_fr", "hate"}
+    provenance = model.meta["provenance"]
+    assert provenance["script"] == "benchmarks/fit_moderation.py"
+    assert {"date", "seed", "datasets", "cross_validated_metrics"} <= set(provenance)
+    assert set(model.meta["thresholds"]) >= set(model.heads)
+    size = sum(p.stat().st_size for p in linear.DATA_DIR.glob("*.json"))
+    assert size < 2_000_000

@@ -1,0 +1,80 @@
+"""Opening a conversation: thread and side panel, the claim, moving between siblings, back."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from screens.conversation_screen import ConversationScreen
+from screens.widgets.thread_view import ThreadView
+from tests.thread_factory import conversation
+from tests.ui.conversation_harness import build_inbox, make_app, open_conversation, settle
+from workstation import audit
+from workstation.services import conversations as cs
+
+
+async def test_open_shows_the_thread_and_claims_it(sqlite_engine: Engine) -> None:
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_conversation(pilot, app, inbox.comment, inbox.ids)
+        view = screen.view
+        assert view is not None
+        assert [m.text for m in view.messages] == [
+            "Where is my order? Ordered the Moulin M2 last week", "Still nothing today…"]
+        assert view.post is not None and view.claim.mine
+        thread = screen.query_one(ThreadView)
+        assert thread.selected is not None and thread.selected.text == "Still nothing today…"
+        assert thread.selected.depth == 1
+        await pilot.press("k")
+        assert thread.selected is not None and thread.selected.depth == 0
+        row = conversation(sqlite_engine, inbox.comment)
+        assert row.claimed_by is not None and row.claim_expires_at > app.clock()
+
+
+async def test_another_agent_sees_who_is_viewing(sqlite_engine: Engine) -> None:
+    inbox = build_inbox(sqlite_engine)
+    cs.claim(sqlite_engine, inbox.comment, actor="tom", clock=make_app(sqlite_engine).clock)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_conversation(pilot, app, inbox.comment)
+        assert screen.view is not None
+        assert (screen.view.claim.holder, screen.view.claim.mine) == ("tom", False)
+        await pilot.press("c")
+        await settle(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert screen.view.claim.mine
+    actions = [e.action for e in audit.list_events(sqlite_engine, conversation_id=inbox.comment)]
+    assert actions[-1] == "conversation.taken_over"
+
+
+async def test_brackets_move_through_the_view_and_esc_goes_back(sqlite_engine: Engine) -> None:
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_conversation(pilot, app, inbox.comment, inbox.ids)
+        await pilot.press("right_square_bracket")
+        await settle(pilot, app)
+        assert screen.view is not None and screen.view.id == inbox.dm
+        assert conversation(sqlite_engine, inbox.comment).claimed_by is None
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot, app)
+        assert screen.view.id == inbox.hostile
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        await settle(pilot, app)
+        assert not isinstance(app.screen, ConversationScreen)
+    assert conversation(sqlite_engine, inbox.hostile).claimed_by is None
+
+
+async def test_a_change_by_someone_else_shows_without_a_key(sqlite_engine: Engine) -> None:
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_conversation(pilot, app, inbox.comment)
+        cs.note(sqlite_engine, inbox.comment, "customer called the shop", actor="tom",
+                clock=app.clock)
+        await pilot.pause(2.3)
+        await settle(pilot, app)
+        assert screen.view is not None
+        assert [n.text for n in screen.view.notes] == ["customer called the shop"]

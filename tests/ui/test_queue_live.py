@@ -1,0 +1,71 @@
+"""Live: what another process writes shows within two seconds, and the cursor stays on its row."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+from sqlalchemy import Engine, update
+
+from tests.queue_factories import NOW, conversation
+from tests.ui.queue_app import make_app, queue_of, row_ids, seed, settle
+from workstation import db
+from workstation.models import Conversation
+
+
+async def test_changes_by_another_connection_show_without_a_key(sqlite_engine: Engine) -> None:
+    seed(sqlite_engine, extra=40)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("9")
+        await settle(pilot)
+        _, queue = queue_of(app)
+        await pilot.press("j", "j", "j", "j", "j")
+        under = queue.current
+        assert under is not None and queue.cursor == 5
+        on_screen = queue.cursor - round(queue.scroll_y)
+        other = db.make_engine(str(sqlite_engine.url))   # another process's connection
+        try:
+            conversation(other, 500, author="newcomer", sla_due_at=NOW - timedelta(hours=2),
+                         messages=("just arrived",))
+            with db.write(other) as conn:
+                conn.execute(update(Conversation.__table__)  # type: ignore[attr-defined]
+                             .where(Conversation.id == under.id)
+                             .values(last_text="edited elsewhere",
+                                     version=Conversation.version + 1))
+        finally:
+            other.dispose()
+        started = time.monotonic()
+        while time.monotonic() - started < 2.0:
+            await asyncio.sleep(0.1)
+            current = queue.current
+            if current is not None and current.last_text == "edited elsewhere":
+                break
+        assert time.monotonic() - started < 2.0, "the change did not show within 2 s"
+        await settle(pilot)
+        assert queue.current is not None and queue.current.id == under.id
+        assert queue.cursor == 6                               # one row arrived above it
+        assert queue.cursor - round(queue.scroll_y) == on_screen
+        assert row_ids(queue)[0] == 500
+
+
+async def test_a_row_resolved_elsewhere_leaves_the_cursor_in_place(sqlite_engine: Engine) -> None:
+    seed(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("9")
+        await settle(pilot)
+        _, queue = queue_of(app)
+        await pilot.press("j", "j")
+        ids = row_ids(queue)
+        with db.write(sqlite_engine) as conn:
+            conn.execute(update(Conversation.__table__)  # type: ignore[attr-defined]
+                         .where(Conversation.id == ids[2])
+                         .values(status="resolved", version=Conversation.version + 1))
+        started = time.monotonic()
+        while ids[2] in row_ids(queue) and time.monotonic() - started < 2.0:
+            await asyncio.sleep(0.1)
+        await settle(pilot)
+        assert ids[2] not in row_ids(queue)
+        assert queue.cursor == 2 and queue.current is not None and queue.current.id == ids[3]
