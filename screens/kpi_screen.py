@@ -139,7 +139,9 @@ class KpiScreen(Screen[None]):
         if view is None:
             return
         zone = ZoneInfo(view.zone)
-        self.query_one("#kpi-title", Static).update(Content(
+        title = self.query_one("#kpi-title", Static)
+        title.tooltip = f"computed in {view.elapsed:.2f} s"
+        title.update(Content(
             f"KPIs · {scope_label(self.scope)} · {_period(view.start, view.end, zone)} "
             f"({len(view.days)} days, {view.zone}) · updated "
             f"{view.end.astimezone(zone):%H:%M:%S}"))

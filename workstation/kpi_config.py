@@ -214,8 +214,11 @@ class _Reader:
         if refresh is None or refresh < timedelta(seconds=1):
             self.fail(("panel", "refresh"), 'panel.refresh must be a duration of at least "1s"')
             refresh = timedelta(seconds=5)
-        kpis = self.table(("kpi",), data.get("kpi", {}), set(data.get("kpi", {}) or ()))
-        if not kpis:
+        kpis = data.get("kpi", {})
+        if not isinstance(kpis, dict):
+            self.fail(("kpi",), "kpi must hold tables: [kpi.NAME]")
+            kpis = {}
+        elif not kpis:
             self.fail(("kpi",), "no KPI is defined: add at least one [kpi.NAME] table")
         defs = [d for key, spec in kpis.items() if (d := self.kpi(key, spec)) is not None]
         return KpiBook(path, tuple(defs), days, zone, refresh)

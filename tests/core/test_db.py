@@ -108,6 +108,10 @@ def test_a_store_made_by_the_first_migration_upgrades_without_losing_rows(
     engine.dispose()
 
 
+def test_the_head_constant_names_the_newest_migration() -> None:
+    assert migrate.HEAD == migrate.head()
+
+
 def test_upgrading_twice_is_a_no_op(engine: Engine) -> None:
     assert migrate.upgrade(engine) == (migrate.head(), migrate.head())
 

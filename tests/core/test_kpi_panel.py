@@ -57,7 +57,6 @@ def test_rows_give_every_platform_and_a_scope_narrows_the_lines(panel: KpiPanel)
     assert view.lines["x"][0].detail == "median 5m · p90 5m"
     assert view.lines["instagram"][0].detail == "2 answered"  # its median is not computed
     assert view.lines["x"][6].trend[-2:] == (1, 0)
-    assert panel.scopes() == ("", "instagram", "x")
     assert scope_label("tiktok") == "TikTok" and scope_label("") == "All platforms"
 
 

@@ -30,7 +30,7 @@ def current(args: argparse.Namespace) -> int:
 
     with db.read(db.make_engine(args.db)) as conn:
         revision = migrate.current(conn)
-    head = migrate.head()
+    head = migrate.HEAD
     state = "up to date" if revision == head else f"behind (this program is at {head})"
     print(f"{revision or 'empty'}: {state}")
     return EXIT_OK

@@ -19,13 +19,14 @@ from workstation import kpi
 from workstation.clock import Clock, utcnow
 from workstation.kpi_config import KpiBook, KpiConfigError, KpiDef, format_value
 from workstation.kpi_config import load as load_book
-from workstation.rules.model import PLATFORMS
+from workstation.rules import LiveRules, RulesError
 from workstation.sla import SlaPolicy
 
 SHORT = {
-    "first_response_mean": "FRT", "first_response_median": "FRT½", "first_response_p90": "FRT90",
+    "first_response_mean": "FRT", "first_response_median": "FRT med",
+    "first_response_p90": "FRT p90",
     "response_rate": "Resp", "sla_hit_rate": "SLA", "escalation_rate": "Esc",
-    "resolution_time_mean": "Res", "resolution_time_median": "Res½", "lead_conversion": "Lead",
+    "resolution_time_mean": "Res", "resolution_time_median": "Res med", "lead_conversion": "Lead",
     "lead_to_customer": "Cust", "csat": "CSAT", "csat_mean": "CSAT/5", "volume": "Vol",
     "sentiment": "Sent",
 }
@@ -116,8 +117,7 @@ class KpiPanel:
         self.clock = clock
         self._book = book
         self._policies = policies
-        self._rules: object | None = None
-        self._seen: tuple[str, ...] = ()
+        self._rules: LiveRules | None = None
 
     def view(self, scope: str = "") -> KpiPanelView:
         """The panel, with medians and p90s for `scope` ("" for all platforms, or a platform)."""
@@ -130,7 +130,6 @@ class KpiPanel:
             spreads=("first_response",), spread_scopes=(scope,),
         )
         elapsed = time.perf_counter() - started
-        self._seen = tuple(report.scopes)
         defs = book.panel()
         lines = {
             s: tuple(_line(d, f, report.series(d.metric or "", s)) for d in defs)
@@ -145,10 +144,6 @@ class KpiPanel:
             zone=str(book.zone), lines=lines, columns=tuple(SHORT[d.metric or ""] for d in defs),
             rows=rows, elapsed=elapsed, problems=tuple(problems),
         )
-
-    def scopes(self) -> tuple[str, ...]:
-        """The scopes of the last view ("" first), or all known platforms before any."""
-        return self._seen or ("", *PLATFORMS)
 
     @property
     def refresh(self) -> float:
@@ -167,15 +162,11 @@ class KpiPanel:
     def _load_policies(self, problems: list[str]) -> Mapping[str, SlaPolicy]:
         if self._policies is not None:
             return self._policies
-        from workstation.rules import LiveRules, RulesError
-
         try:
             if self._rules is None:
                 self._rules = LiveRules()
-            live = self._rules
-            assert isinstance(live, LiveRules)
-            rules = live.current()
-            problems.extend(live.problems)
+            rules = self._rules.current()
+            problems.extend(self._rules.problems)
             return rules.sla
         except RulesError as exc:  # no good rules at all: time first responses round the clock
             problems.extend(exc.problems)
