@@ -160,6 +160,7 @@ class Conversation(SQLModel, table=True):
         UniqueConstraint("platform", "thread_key", name="uq_conversation_thread"),
         Index("ix_conversation_queue", "status", "sla_due_at", "priority"),
         Index("ix_conversation_assignee", "assignee_id", "status"),
+        Index("ix_conversation_created", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)

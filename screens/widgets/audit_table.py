@@ -29,7 +29,7 @@ def _value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-_COLUMNS = (("when", 14), ("actor", 12), ("action", 21), ("conversation", 6))
+_COLUMNS = (("when", 14), ("actor", 11), ("action", 22), ("conversation", 6))
 _LABELS = (("when", "When"), ("actor", "Actor"), ("action", "Action"), ("conversation", "Conv"))
 
 

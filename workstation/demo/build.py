@@ -43,7 +43,7 @@ SHOWCASE = ("vip-complaint", "safety", "legal", "price-question", "spam", "compl
 _TABLES_IN_DELETE_ORDER = (
     "audit_event", "outbox", "reminder", "ugc_rights_request", "lead", "message",
     "conversation", "post", "contact", "agent", "dead_letter", "kpi_snapshot", "sync_cursor",
-    "worker_lease", "reply_variant_use",
+    "worker_lease", "reply_variant_use", "conversation_note", "composer_draft",
 )
 
 
