@@ -68,7 +68,7 @@ HEADS = {
                           ("tweeteval-sentiment", None, 0.4)],
                  "hp": {"alpha": 0.2, "l1": 3.0, "l2": 8.0, "bags": 4}},
     "toxic_fr": {"data": [("fr-hostility", lambda lab: lab["toxic"], 1.0),
-                          ("fr-sentiment", None, 3.0)],
+                          ("fr-sentiment", None, 8.0)],
                  "hp": {"alpha": 0.2, "l1": 0.3, "l2": 20.0, "bags": 4}},
     "hate": {"data": [("tweeteval-hate", lambda lab: lab["hate"], 1.0),
                       ("fr-hostility", lambda lab: "hateful" in lab["hostility"], 0.5),

@@ -31,6 +31,7 @@ from screens.modals.note_modal import NoteModal
 from screens.modals.resolve_modal import ResolveModal
 from screens.modals.snooze_modal import SnoozeChoice, SnoozeModal
 from screens.modals.tag_modal import TagChange, TagModal
+from screens.widgets import conversation_format as fmt
 from screens.widgets.composer import Composer
 from screens.widgets.conversation_header import ConversationHeader
 from screens.widgets.conversation_side_panel import ConversationSidePanel
@@ -411,7 +412,8 @@ class ConversationScreen(Screen[None]):
                 self._act(f"Banned {who}.", partial(actions.ban, app.engine, [view.id],
                                                     actor=app.agent, clock=app.clock))
         self.app.push_screen(ConfirmModal("Ban author", Content(
-            f"Ban {who} from the brand's {view.platform} accounts? They will no longer be able"
+            f"Ban {who} from the brand's {fmt.platform_name(view.platform)} accounts? They will"
+            " no longer be able"
             " to comment or write to us there.")), confirmed)
 
     def action_tag(self) -> None:
@@ -476,7 +478,7 @@ class ConversationScreen(Screen[None]):
 
     @on(ActionDone)
     def tell_done(self, event: ActionDone) -> None:
-        self.notify(event.text, markup=False)
+        self.notify(inert(event.text, limit=300), markup=False)
         if not event.advance:
             self._load(self.conversation_id)
         elif event.next_id is not None:

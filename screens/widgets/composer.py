@@ -33,6 +33,7 @@ from workstation.services.drafts import DraftState, discard_draft, new_key, save
 from workstation.services.outbox import OutboxView
 from workstation.services.replies import ReplyBlocked, ReplyError, compose, send_reply
 from workstation.services.reply_context import NotFound
+from workstation.text import inert
 
 from .composer_preview import ComposerPreview
 from .slot_input import SlotField, SlotInput
@@ -237,11 +238,13 @@ class Composer(Vertical):
 
     def action_send(self) -> None:
         if self.blocked_by:
-            self.notify(f"{self.blocked_by} holds this conversation: press c to take over"
+            self.notify(f"{inert(self.blocked_by, limit=20)} holds this conversation: press c to"
+                        " take over"
                         " before sending.", markup=False, severity="warning")
             return
         if self.preview is not None and not self.preview.draft.sendable:
-            self.notify("Not sent: " + "; ".join(self.preview.draft.reasons), markup=False,
+            self.notify(inert("Not sent: " + "; ".join(self.preview.draft.reasons), limit=600),
+                        markup=False,
                         severity="error", title="Blocked")
             return
         if self._save_timer is not None:
@@ -315,7 +318,7 @@ class Composer(Vertical):
         if event.generation != self._generation:
             return
         if event.error:
-            self.notify(event.error, markup=False, severity="error")
+            self.notify(inert(event.error, limit=300), markup=False, severity="error")
             return
         self.preview = event.preview
         if self.preview is not None and self.state.template_id and not self.state.choices:
@@ -420,8 +423,8 @@ class Composer(Vertical):
         event.stop()
         if event.new_key:
             self.state = replace(self.state, idempotency_key=new_key())
-        self.notify("Not sent: " + "; ".join(event.reasons), markup=False, severity="error",
-                    title="Blocked")
+        self.notify(inert("Not sent: " + "; ".join(event.reasons), limit=600), markup=False,
+                    severity="error", title="Blocked")
 
     @on(Sent)
     def sent(self, event: Sent) -> None:

@@ -206,11 +206,12 @@ class _Builder:
         plan = []
         for family in SHOWCASE:
             for scenario in self.by_family.get(family, [])[:1]:
-                plan.append((scenario, timedelta(minutes=self.rng.randint(5, 600))))
+                plan.append((scenario, timedelta(minutes=self.rng.randint(5, 90))))
         while len(plan) < count:
             scenario = self.rng.choices(self.scenarios, self.weights)[0]
             if self.rng.random() < RECENT_SHARE:
-                age = timedelta(minutes=self.rng.randint(3, 24 * 60))
+                # Most of the open queue arrived in the last hours, a few have waited long.
+                age = timedelta(minutes=min(24 * 60, 3 + self.rng.expovariate(1 / 150)))
             else:
                 age = timedelta(hours=self.rng.uniform(24, HISTORY_DAYS * 24))
             plan.append((scenario, age))
