@@ -69,7 +69,7 @@ def held_out_table(eval_dir: Path, errors: int) -> list[str]:
         print(f"{name:<26}{metric:<28}{len(events):>6}{naive:>8.2f}{target:>8.2f}{score:>8.3f}"
               f"{cv.get(CV_KEYS[name], float('nan')):>9.3f}  {mark}")
         shown = 0
-        for event, g, p, m in zip(events, gold, pred, found):
+        for event, g, p, m in zip(events, gold, pred, found, strict=True):
             if g != p and shown < errors:
                 print(f"     gold {g!s:<5} got {m.categories} {event['text'][:100]!r}")
                 shown += 1
@@ -106,7 +106,7 @@ def rate(call, texts: list[str], langs: list[str], repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.process_time()
-        for text, lang in zip(texts, langs):
+        for text, lang in zip(texts, langs, strict=True):
             call(text, lang)
         best = min(best, time.process_time() - start)
     return len(texts) / max(best, 1e-9)

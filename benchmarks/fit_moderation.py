@@ -25,7 +25,8 @@ What it does:
    provenance: datasets (sha256, sizes), date, seed, hyper-parameters, cross-validated metrics.
 
 No sentence of the data is written anywhere: only weights of words and word pairs seen in two
-texts or more, and the 400 most frequent of them in each background file.
+texts or more (never a user name or a long number), and the 400 most frequent of them in
+each background file.
 
 Usage: python benchmarks/fit_moderation.py [--eval-dir DIR] [--out FILE]
 """
@@ -38,6 +39,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -62,7 +64,8 @@ HEADS = {
     "spam": {"data": [("youtube-spam", lambda lab: lab["spam"], 1.0),
                       ("tweeteval-sentiment", None, 1.0), ("fr-sentiment", None, 1.0)],
              "hp": {"alpha": 0.2, "l1": 1.0, "l2": 2.0}},
-    "toxic_en": {"data": [("davidson-hate-offensive", lambda lab: lab["toxicity"] != "neither", 1.0),
+    "toxic_en": {"data": [("davidson-hate-offensive", lambda lab: lab["toxicity"] != "neither",
+                           1.0),
                           ("tweeteval-offensive", lambda lab: lab["offensive"], 4.0),
                           ("tweeteval-hate", lambda lab: True if lab["hate"] else None, 1.0),
                           ("tweeteval-sentiment", None, 0.4)],
@@ -121,6 +124,15 @@ def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
+_HANDLE_OR_NUMBER = re.compile(r"[a-z0-9]_[a-z0-9]|\d{6}")
+
+
+def impersonal(feature: str) -> bool:
+    """False for a feature that may name someone: a user name written without "@"
+    ("jane_doe") or a long number. Such features never enter a model."""
+    return not _HANDLE_OR_NUMBER.search(feature)
+
+
 def ftrl(rows: list[tuple[list[str], float, float]], alpha: float, l1: float, l2: float,
          beta: float = 1.0, epochs: int = 8, negative_weight: float = 1.0,
          min_df: int = MIN_DF, seed: int = SEED) -> tuple[float, dict[str, float]]:
@@ -131,7 +143,7 @@ def ftrl(rows: list[tuple[list[str], float, float]], alpha: float, l1: float, l2
         ignored (a rare n-gram is a memorised sentence, not a pattern).
     """
     df = Counter(f for feats, _, _ in rows for f in set(feats))
-    keep = {f for f, c in df.items() if c >= min_df or f.startswith("_")}
+    keep = {f for f, c in df.items() if (c >= min_df or f.startswith("_")) and impersonal(f)}
     data = [([f for f in feats if f in keep] + ["<bias>"], y,
              w * (negative_weight if y < 0.5 else 1.0)) for feats, y, w in rows]
     z: dict[str, float] = {}
@@ -151,7 +163,7 @@ def ftrl(rows: list[tuple[list[str], float, float]], alpha: float, l1: float, l2
             feats, y, sw = data[i]
             ws = [weight(f) for f in feats]
             g = (sigmoid(sum(ws)) - y) * sw
-            for f, w in zip(feats, ws):
+            for f, w in zip(feats, ws, strict=True):
                 ni = n.get(f, 0.0)
                 z[f] = z.get(f, 0.0) + g - (math.sqrt(ni + g * g) - math.sqrt(ni)) / alpha * w
                 n[f] = ni + g * g
@@ -187,9 +199,9 @@ def rows_for(head: str, examples: list[Example], folds: set[int]) -> list:
 
 def f1_scores(gold: list[bool], pred: list[bool]) -> tuple[float, float]:
     """(F1 of the positive class, macro F1 of both classes)."""
-    tp = sum(g and p for g, p in zip(gold, pred))
-    fp = sum(p and not g for g, p in zip(gold, pred))
-    fn = sum(g and not p for g, p in zip(gold, pred))
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
     tn = len(gold) - tp - fp - fn
     pos = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     neg = 2 * tn / (2 * tn + fp + fn) if tn else 0.0
@@ -205,8 +217,8 @@ def common_features(examples: list[Example]) -> list[str]:
     common: set[str] = set()
     for name in BACKGROUND:
         df = Counter(f for ex in examples if ex.dataset == name for f in set(ex.feats)
-                     if not f.startswith("_"))
-        common.update(f for f, _ in df.most_common(COMMON))
+                     if not f.startswith("_") and impersonal(f))
+        common.update(sorted(df, key=lambda f: (-df[f], f))[:COMMON])  # ties: by name
     return sorted(common)
 
 
@@ -252,14 +264,15 @@ def choose_thresholds(examples: list[Example], oof: dict[str, dict[int, float]],
         candidates = []
         for g in GATES:
             per_set = [[f1_scores(gold, [predict(i, t, g) for i in by[name]])[which] - target
-                        for t in GRID] for (name, _, target, which), gold in zip(sets, golds)]
-            joint = [min(values) for values in zip(*per_set)]
+                        for t in GRID]
+                       for (name, _, target, which), gold in zip(sets, golds, strict=True)]
+            joint = [min(values) for values in zip(*per_set, strict=True)]
             allowed = [sum(predict(i, t, g) for i in quiet) <= CALM_FLAGGED * len(quiet)
                        for t in GRID]
             smooth = [sum(joint[max(0, k - 2):k + 3]) / len(joint[max(0, k - 2):k + 3])
                       for k in range(len(GRID))]
             candidates += [(smooth[k], g, GRID[k], [v[k] + tg for v, (_, _, tg, _)
-                                                    in zip(per_set, sets)])
+                                                    in zip(per_set, sets, strict=True)])
                            for k in range(len(GRID)) if allowed[k]]
         top_score = max(c[0] for c in candidates)
         print(f"  {key}: best per gate " + ", ".join(
@@ -269,13 +282,14 @@ def choose_thresholds(examples: list[Example], oof: dict[str, dict[int, float]],
         near = [c for c in candidates if c[0] >= top_score - TIE]
         _, cuts[f"{key}_gate"], cuts[key], values = max(near, key=lambda c: (c[1], c[0]))
         label = {"spam": "F1(spam)", "hate": "macroF1(hate)"}.get(key, "macroF1(toxic)")
-        for (name, _, _, _), value in zip(sets, values):
+        for (name, _, _, _), value in zip(sets, values, strict=True):
             metrics[f"{name} {label}"] = value
 
     pick("spam", [("youtube-spam", lambda lab: lab["spam"], 0.93, 0)], BACKGROUND,
          lambda i, t, g: "spam" in examples[i].hits or examples[i].weak_spam >= 2
          or (examples[i].cue and fires("spam", i, t, g)))
-    pick("toxic_en", [("davidson-hate-offensive", lambda lab: lab["toxicity"] != "neither", 0.90, 1),
+    pick("toxic_en", [("davidson-hate-offensive", lambda lab: lab["toxicity"] != "neither",
+                       0.90, 1),
                       ("tweeteval-offensive", lambda lab: lab["offensive"], 0.72, 1)],
          ("tweeteval-sentiment",), lambda i, t, g: rule_toxic[i] or fires("toxic_en", i, t, g))
     pick("toxic_fr", [("fr-hostility", lambda lab: lab["toxic"], 0.65, 1)], ("fr-sentiment",),
@@ -291,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     """Fit, choose thresholds, refit and write the model file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval-dir", type=Path, default=default_eval_dir())
-    parser.add_argument("--out", type=Path, default=linear.DATA_DIR / f"{moderation.MODEL_NAME}.json")
+    parser.add_argument("--out", type=Path,
+                        default=linear.DATA_DIR / f"{moderation.MODEL_NAME}.json")
     args = parser.parse_args(argv)
     names = sorted({name for spec in HEADS.values() for name, _, _ in spec["data"]})
     examples, provenance = [], {}

@@ -178,7 +178,8 @@ def test_throughput_on_short_texts() -> None:
 
 
 def test_normalise_folds_accents_lookalikes_and_links() -> None:
-    text = linear.normalise("Énervé ｅｎｅｒｖｅ 𝐞𝐧𝐞𝐫𝐯𝐞 j’ai vu https://x.example/a @Bob a.b@c.fr &amp;")
+    text = linear.normalise(
+        "Énervé ｅｎｅｒｖｅ 𝐞𝐧𝐞𝐫𝐯𝐞 j’ai vu https://x.example/a @Bob a.b@c.fr &amp;")
     assert linear.tokens(text) == ["enerve", "enerve", "enerve", "j", "ai", "vu", linear.LINK,
                                    linear.MENTION, linear.EMAIL]
 

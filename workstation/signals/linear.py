@@ -2,17 +2,18 @@
 
 Why it exists: several signals (moderation now, sentiment later) want a fitted model rather
 than a hand-written lexicon alone, but the core must stay light (no numpy, no scikit-learn)
-and fast (tens of thousands of messages a second on one core). A logistic regression over
-word unigrams, bigrams and word prefixes (a vocabulary, not hashing) is all that needs: fitting happens offline
-(`benchmarks/fit_moderation.py`), and this module only normalises text, extracts the same
-features the fitting script used, and sums weights read from a JSON file shipped in
-`workstation/signals/data/`.
+and fast (tens of thousands of messages a second on one core). Logistic regression over word
+unigrams and bigrams (a vocabulary, not hashing; word prefixes and character n-grams on
+request) is all that needs: fitting happens offline (`benchmarks/fit_moderation.py`), and
+this module only normalises text, extracts the same features the fitting script used, and
+sums weights read from a JSON file shipped in `workstation/signals/data/`.
 
 A model file holds `heads` (the labels), one `bias` per head, the feature `config`, and
-`weights`: head -> {feature: weight} (features absent weigh nothing). Each head is an independent
-binary logistic regression (one-vs-rest), so `score` returns a probability per label that
-does not have to sum to one. The file also carries free-form `meta` (provenance, metrics,
-decision thresholds) that the calling signal interprets.
+`weights`: head -> {feature: weight} (absent features weigh nothing). Each head is an
+independent binary logistic regression (one-vs-rest), so `score` returns a probability per
+label that does not have to sum to one. The file also carries free-form `meta` (provenance,
+metrics, decision thresholds) that the calling signal interprets. `Phrases` finds
+hand-written token phrases for the rules a signal keeps beside its model.
 
 The text is untrusted: it is capped at `MAX_CHARS`, the regular expressions are constants
 without nested quantifiers, and nothing is built from input.
@@ -31,8 +32,8 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DATA_DIR", "FORMAT", "EMAIL", "LINK", "MAX_CHARS", "MENTION", "LinearModel", "features", "fold",
-           "load", "normalise", "tokens"]
+__all__ = ["DATA_DIR", "EMAIL", "FORMAT", "LINK", "MAX_CHARS", "MENTION", "LinearModel",
+           "Phrases", "features", "fold", "load", "normalise", "tokens"]
 
 FORMAT = "workstation.linear/1"
 """The `format` a model file must declare; bump it when features change meaning."""
@@ -144,7 +145,7 @@ def features(words: Sequence[str], config: dict[str, Any] | None = None) -> list
     config = config or {}
     feats = list(words)
     if config.get("bigrams", True) and len(words) > 1:
-        feats += [f"{a} {b}" for a, b in zip(words, words[1:])]
+        feats += [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
     prefix = config.get("prefix", 0)
     if prefix:
         feats += [f"{w[:prefix]}~" for w in words if len(w) > prefix]
@@ -190,6 +191,9 @@ class Phrases:
             anchor: A word of `anchors` present in `words`.
             words: The text's tokens.
             joined: `" " + " ".join(words) + " "` if the caller already built it.
+
+        Returns:
+            The (family, phrase) pairs found, in file order.
         """
         found = []
         for family, phrase, pattern in self._by_anchor.get(anchor, ()):
@@ -200,6 +204,7 @@ class Phrases:
 
 
 def _sigmoid(margin: float) -> float:
+    """The logistic function, without overflow for large margins."""
     if margin >= 0:
         return 1.0 / (1.0 + math.exp(-margin))
     e = math.exp(margin)
@@ -256,7 +261,7 @@ class LinearModel:
         """The JSON-ready form `from_dict` reads back."""
         return {"format": FORMAT, "heads": list(self.heads), "bias": list(self._bias),
                 "config": self.config, "meta": self.meta,
-                "weights": {h: dict(t) for h, t in zip(self.heads, self._tables)}}
+                "weights": {h: dict(t) for h, t in zip(self.heads, self._tables, strict=True)}}
 
     def features(self, text: str, extra: Iterable[str] = ()) -> list[str]:
         """The features this model reads in `text` (plus `extra` ones, e.g. a language)."""
@@ -265,7 +270,8 @@ class LinearModel:
     def margins(self, feats: Sequence[str]) -> list[float]:
         """Per head, the bias plus the weights of `feats` (the log-odds)."""
         zeros = repeat(0.0)
-        return [b + sum(map(t.get, feats, zeros)) for b, t in zip(self._bias, self._tables)]
+        return [b + sum(map(t.get, feats, zeros))
+                for b, t in zip(self._bias, self._tables, strict=True)]
 
     def margin(self, feats: Sequence[str], head: str) -> float:
         """The log-odds of one head only (cheaper when the others are not needed)."""
@@ -274,7 +280,7 @@ class LinearModel:
 
     def probabilities(self, feats: Sequence[str]) -> dict[str, float]:
         """Per head, the probability of its label given `feats`."""
-        return {h: _sigmoid(m) for h, m in zip(self.heads, self.margins(feats))}
+        return {h: _sigmoid(m) for h, m in zip(self.heads, self.margins(feats), strict=True)}
 
     def score(self, text: str, extra: Iterable[str] = ()) -> dict[str, float]:
         """Probability of each label for an untrusted text.
@@ -324,7 +330,8 @@ class LinearModel:
         """
         self.strongest((), head, ignore)  # builds the filtered table
         table = self._evidence[(head, ignore)]
-        found = {f: w for f, w in zip(feats, map(table.get, feats, repeat(0.0))) if w > 0}
+        found = {f: w for f, w in zip(feats, map(table.get, feats, repeat(0.0)), strict=True)
+                 if w > 0}
         return tuple(sorted(found, key=lambda f: (-found[f], f))[:top])
 
 

@@ -205,8 +205,8 @@ def _head(model: linear.LinearModel, feats: list[str], head: str) -> float:
     weighs at least the head's gate (many faint hints never make a flag on their own)."""
     cuts = model.meta["thresholds"]
     margin = model.margin(feats, head) - cuts[head]
-    score = 1.0 / (1.0 + math.exp(-margin)) if margin >= 0 else 1.0 - 1.0 / (1.0 + math.exp(
-        margin))
+    exp = math.exp(-abs(margin))  # never overflows, however long the text
+    score = 1.0 / (1.0 + exp) if margin >= 0 else exp / (1.0 + exp)
     if score >= 0.5 and model.strongest(feats, head, _common(model)) < cuts[f"{head}_gate"]:
         return 0.49
     return score
