@@ -9,6 +9,7 @@ worker; dialogs return values, the services decide and audit.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 2.0
 """How often the open conversation is read again (a few milliseconds)."""
+RENEW_SECONDS = actions.LEASE.total_seconds() / 3
+"""How often the claim is renewed while the screen is open."""
 _REFUSED = (actions.ActionError, actions.NotFound, actions.ClaimHeld, ReplyError)
 """What the services raise when an action cannot be done as asked: told, not crashed on."""
 
@@ -114,6 +117,7 @@ class ConversationScreen(Screen[None]):
         """The ids of the view it was opened from, in order, for `[` and `]`."""
         self.view: ConversationView | None = None
         """The latest read model; None while loading."""
+        self._renewed_at = time.monotonic()
         self._dm_bindings = False
         """Whether the bindings were last refreshed for a DM (nothing to hide or delete)."""
 
@@ -134,8 +138,9 @@ class ConversationScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_loading()
+        # One short timer for both reading and renewing: a stopped timer's asyncio handle
+        # stays scheduled until it was due, keeping a closed screen alive until then.
         self.set_interval(POLL_SECONDS, self._poll)
-        self.set_interval(actions.LEASE.total_seconds() / 3, self._renew)
         self.query_one(ThreadView).focus()
 
     # -- loading ------------------------------------------------------------------------
@@ -159,6 +164,9 @@ class ConversationScreen(Screen[None]):
     def _poll(self) -> None:
         if self.is_current:
             self._load(self.conversation_id)
+        if time.monotonic() - self._renewed_at >= RENEW_SECONDS:
+            self._renewed_at = time.monotonic()
+            self._renew()
 
     @on(Loaded)
     def show_loaded(self, event: Loaded) -> None:

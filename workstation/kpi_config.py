@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import paths
-from .rules.lines import line_of, locate
+from .tomllines import SourceMap, syntax_error_line
 from .rules.load import duration
 
 METRICS: dict[str, str] = {
@@ -165,13 +165,12 @@ def load(path: Path | None = None) -> KpiBook:
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        raise KpiConfigError([f"{path}:{match.group(1) if match else 0}: {exc}"]) from None
+        raise KpiConfigError([f"{path}:{syntax_error_line(exc)}: {exc}"]) from None
     reader = _Reader()
     book = reader.book(path, data)
     if reader.problems:
-        lines = locate(source)
-        raise KpiConfigError([f"{path}:{line_of(lines, p)}: {m}" for p, m in reader.problems])
+        where = SourceMap(source)
+        raise KpiConfigError([f"{path}:{where.line_of(*p)}: {m}" for p, m in reader.problems])
     return book
 
 

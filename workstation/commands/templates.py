@@ -46,7 +46,7 @@ def _check(args: argparse.Namespace) -> int:
         load_config_file,
     )
     from workstation.replies.render import render_variant
-    from workstation.replies.tomllines import SourceMap
+    from workstation.tomllines import SourceMap
     from workstation.text import inert
 
     found, errors = templates.check(args.dir)

@@ -21,7 +21,7 @@ from workstation import paths
 from . import lexicons
 from .detectors import digits
 from .normalize import fold, phrase_pattern
-from .tomllines import SourceMap, syntax_error_line, syntax_error_reason
+from workstation.tomllines import SourceMap, syntax_error_line, syntax_error_reason
 
 KINDS = ("card", "iban", "password", "health", "phone", "email", "address")
 """Kinds of private data the guardrails know."""

@@ -20,7 +20,7 @@ from workstation import paths
 
 from . import render, slots
 from .render import Part, SlotSyntaxError
-from .tomllines import SourceMap, syntax_error_line, syntax_error_reason
+from workstation.tomllines import SourceMap, syntax_error_line, syntax_error_reason
 
 CHANNELS = ("public", "dm", "any")
 """public: a reply under the comment or mention; dm: a private message; any: either."""

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workstation import paths
 from workstation.models import Priority
-from workstation.rules.lines import line_of, locate
+from workstation.tomllines import SourceMap, syntax_error_line
 from workstation.rules.model import (
     CATEGORIES, INTENTS, KINDS, ROLES, VERDICTS, Action, Conditions, Cues, IntentDef,
     ModerationPolicy, Route, Rule, RuleSet, combine,
@@ -74,13 +74,12 @@ def load(path: Path | None = None, *, template_ids: Iterable[str] | None = None)
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"at line (\d+)", str(exc))
-        raise RulesError([f"{path}:{match.group(1) if match else 0}: {exc}"]) from None
+        raise RulesError([f"{path}:{syntax_error_line(exc)}: {exc}"]) from None
     loader = _Loader(data, set(template_ids) if template_ids is not None else None)
     ruleset = loader.build(path)
     if loader.problems:
-        lines = locate(source)
-        raise RulesError([f"{path}:{line_of(lines, p)}: {msg}" for p, msg in loader.problems])
+        where = SourceMap(source)
+        raise RulesError([f"{path}:{where.line_of(*p)}: {msg}" for p, msg in loader.problems])
     assert ruleset is not None
     return ruleset
 

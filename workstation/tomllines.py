@@ -1,9 +1,11 @@
-"""Line numbers for TOML files, so that every error can say `FILE:LINE: reason`.
+"""Line numbers for TOML keys, so that every error can say `FILE:LINE: reason`.
 
-`tomllib` returns plain dicts and only knows lines for syntax errors. The people who edit
-templates and rules.toml are not programmers: "line 14" is what lets them fix a mistake. This
-module scans the source once and maps each key path (`parts.greeting`, `guardrails.length.x`)
-to the line that defines it; a value inside a key falls back to its key's line.
+`tomllib` gives values, not positions, and only knows lines for syntax errors. The people who
+edit rules.toml, kpis.toml and templates are not programmers: "line 14" is what lets them fix
+a mistake. This scans the source once and records where each table header and each key
+starts. `[[rules]]` entries are numbered in order, as the parsed list is; keys inside an
+inline table (`when = { vip = true }`) get the line of their table; a path that is not found
+falls back to its nearest located parent.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import re
 import tomllib
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+Path = tuple[str | int, ...]
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
 _KEY = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
+_INLINE_KEY = re.compile(rf"({_PART})\s*=")
 _AT_LINE = re.compile(r"at line (\d+)")
 
 
@@ -23,12 +28,13 @@ def _split_key(dotted: str) -> tuple[str, ...]:
 
 
 class SourceMap:
-    """Where each key of a TOML document is defined."""
+    """Where each table and key of a TOML document is defined."""
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
-        self.keys: dict[tuple[str, ...], int] = {}
-        table: tuple[str, ...] = ()
+        self.keys: dict[Path, int] = {}
+        counts: dict[tuple[str, ...], int] = {}
+        table: Path = ()
         in_string = False
         for number, line in enumerate(self.lines, start=1):
             if in_string:
@@ -36,18 +42,28 @@ class SourceMap:
                 continue
             header = _HEADER.match(line)
             if header and not _KEY.match(line):
-                table = _split_key(header.group(1))
+                parts = _split_key(header.group(2))
+                if header.group(1) == "[[":
+                    index = counts.get(parts, 0)
+                    counts[parts] = index + 1
+                    table = (*parts, index)
+                else:
+                    table = parts
                 self.keys.setdefault(table, number)
                 continue
             key = _KEY.match(line)
-            if key:
-                path = table + _split_key(key.group(1))
-                self.keys.setdefault(path, number)
-                rest = line[key.end():]
-                if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
-                    in_string = True
+            if not key:
+                continue
+            path = (*table, *_split_key(key.group(1)))
+            self.keys.setdefault(path, number)
+            rest = line[key.end():]
+            if rest.lstrip().startswith("{"):
+                for inner in _INLINE_KEY.finditer(rest):
+                    self.keys.setdefault((*path, *_split_key(inner.group(1))), number)
+            if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
+                in_string = True
 
-    def line_of(self, *path: str) -> int:
+    def line_of(self, *path: str | int) -> int:
         """The line defining `path`, else the nearest enclosing key's line, else 1."""
         for size in range(len(path), 0, -1):
             found = self.keys.get(tuple(path[:size]))
@@ -55,7 +71,7 @@ class SourceMap:
                 return found
         return 1
 
-    def find(self, needle: str, *path: str) -> int:
+    def find(self, needle: str, *path: str | int) -> int:
         """The first line at or after `path`'s line that contains `needle`.
 
         Falls back to `path`'s line when the needle is not found (it may be written with
