@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, tuple_, update
+from sqlalchemy import Connection, select, tuple_
 
 from workstation import audit, bulk
 from workstation.db import insert_ignore
@@ -22,8 +22,8 @@ from workstation.models import AuthorKind, Contact, Conversation, Message, Post,
 from workstation.pipeline import Pipeline, Signals, Verdict
 from workstation.rules.evaluate import ROLE_RANK, VERDICT_RANK, Thread
 from workstation.slugs import merged, spaced
+from workstation.text import first_line
 
-LAST_TEXT = 200
 _CONTACT_FIELDS = ("handle", "name", "followers", "verified", "vip")
 _CONTACT_REFRESHED = (*_CONTACT_FIELDS, "last_seen")
 _SEEN_PRECISION = timedelta(hours=1)
@@ -34,14 +34,6 @@ _FOLDED = (
     "last_text", "message_count", "exchange_count", "role", "escalated", "escalation_reason",
     "snoozed_until", "resolved_at", "assignee_id", "updated_at", "version",
 )  # fmt: skip
-
-
-def first_line(text: str, limit: int = LAST_TEXT) -> str:
-    """The first non-empty line of a message, cut for a queue row."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:limit]
-    return ""
 
 
 class Counts:
@@ -400,8 +392,3 @@ def _absorb(state: dict[str, Any], verdict: Verdict) -> None:
         state["escalation_reason"] = verdict.reason
     if state["first_response_due"] is None and verdict.first_response_due is not None:
         state["first_response_due"] = verdict.first_response_due
-
-
-def _prefixed(values: dict[str, Any]) -> dict[str, Any]:
-    # SQLAlchemy reserves a column's own name for its SET clause; executemany binds use b_*.
-    return {f"b_{k}": v for k, v in values.items()}

@@ -31,3 +31,15 @@ def inert(text: str, *, keep_newlines: bool = False, limit: int | None = None) -
         return text.translate(table)
     return text.translate(_TABLE)
 
+
+
+LAST_TEXT = 200
+"""Characters of a message a queue row keeps."""
+
+
+def first_line(text: str, limit: int = LAST_TEXT) -> str:
+    """The first non-empty line of a message, cut for a queue row."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:limit]
+    return ""

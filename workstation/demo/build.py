@@ -18,11 +18,11 @@ from sqlalchemy import Engine, func, select, text
 from .. import audit, db
 from ..clock import Clock, utcnow
 from ..events import Author, Event
-from ..batch import first_line
 from ..models import ActorKind, Agent, Contact, Conversation, Message, Post, Status
 from ..pipeline import Pipeline, Verdict
 from ..rules.evaluate import VERDICT_RANK
 from ..slugs import spaced
+from ..text import first_line
 from . import catalogue
 from .catalogue import Scenario
 

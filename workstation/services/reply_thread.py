@@ -24,23 +24,14 @@ from sqlalchemy import Connection, select, update
 
 from workstation.models import Conversation, Direction, Message
 from workstation.slugs import spaced
+from workstation.text import first_line
 
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _M = Message.__table__.c  # type: ignore[attr-defined]
 _MESSAGE = Message.__table__  # type: ignore[attr-defined]
 _CONVERSATION = Conversation.__table__  # type: ignore[attr-defined]
-LAST_TEXT = 200
-"""Characters of a reply shown as the conversation's last text in a queue."""
 _UNDONE = ("awaiting_since", "sla_due_at", "first_response_at", "last_outbound_at",
            "last_message_at", "last_text")
-
-
-def first_line(text: str) -> str:
-    """The first non-empty line of a reply, cut for a queue row (as ingest does)."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:LAST_TEXT]
-    return ""
 
 
 def placeholder_id(idempotency_key: str) -> str:
