@@ -84,10 +84,17 @@ class WorkstationApp(App[None]):
 
     @work(thread=True, exit_on_error=False, description="loading the other screens")
     def _warm_up(self) -> None:
+        import gc
+
         import screens.audit_screen
         import screens.conversation_screen
         import screens.kpi_screen  # noqa: F401
 
+        # Everything loaded so far lives all shift: keep it out of the collector's scans, and
+        # collect less often, so that opening a conversation never waits on a full collection
+        # (it made the 95th percentile of `enter` ten times its median).
+        gc.freeze()
+        gc.set_threshold(20_000, 50, 1_000)
 
     def action_kpi(self) -> None:
         from screens.kpi_screen import KpiScreen

@@ -9,6 +9,7 @@ may go: the services do, and the preview shows why not.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import ClassVar
@@ -121,6 +122,11 @@ class Composer(Vertical):
         self._part = ""
         self._slots_for: tuple[str, str] | None = None
         self._save_timer: Timer | None = None
+        self._save_lock = threading.Lock()
+        self._saves = 0
+        """Saves asked for so far."""
+        self._saved = 0
+        """The newest save written."""
 
     def compose(self) -> ComposeResult:
         # Built on first use (`open`): most conversations are read, not answered, and a
@@ -151,12 +157,19 @@ class Composer(Vertical):
         """Show the composer for a conversation, from the saved draft if there is one."""
         if not self.children:
             await self.mount_all(self._parts())
+        if not composer_service.learnt(self._engine):
+            # Once per process, in the background: until then suggestions rank by intent,
+            # language and the templates' example phrases, without the team's history.
+            self.app.run_worker(partial(composer_service.learn, self._engine), thread=True,
+                                group="suggestions", exclusive=True, exit_on_error=False,
+                                description="Learn from past replies")
         fresh = draft is None or draft.conversation_id != conversation_id
         base = DraftState(conversation_id) if fresh else draft
         assert base is not None
         self.state = replace(base, channel=channel)
         self.preview = None
         self._slots_for = None
+        self._part = ""
         self.add_class("-open")
         self.query_one("#composer-text", TextArea).load_text(self.state.text)
         self._layout()
@@ -239,13 +252,11 @@ class Composer(Vertical):
     def action_send(self) -> None:
         if self.blocked_by:
             self.notify(f"{inert(self.blocked_by, limit=20)} holds this conversation: press c to"
-                        " take over"
-                        " before sending.", markup=False, severity="warning")
+                        " take over before sending.", markup=False, severity="warning")
             return
         if self.preview is not None and not self.preview.draft.sendable:
             self.notify(inert("Not sent: " + "; ".join(self.preview.draft.reasons), limit=600),
-                        markup=False,
-                        severity="error", title="Blocked")
+                        markup=False, severity="error", title="Blocked")
             return
         if self._save_timer is not None:
             self._save_timer.stop()
@@ -323,6 +334,8 @@ class Composer(Vertical):
         self.preview = event.preview
         if self.preview is not None and self.state.template_id and not self.state.choices:
             self.state = replace(self.state, choices=dict(self.preview.draft.choices))
+        if self.preview is not None and not self._part:
+            self._part = next((p.name for p in self.preview.parts if p.variants > 1), "")
         self._build_slots()
         self._show_preview()
         self.refresh_bindings()
@@ -391,11 +404,19 @@ class Composer(Vertical):
             self._save_timer = None
         if not self.state.conversation_id:
             return
+        self._saves += 1
         # On the app, not this widget: the save must outlive a screen that is closing.
-        self.app.run_worker(partial(save_draft, self._engine, self.state, self._agent,
-                                    clock=self._clock),
+        self.app.run_worker(partial(self._save_in_thread, self.state, self._saves),
                             thread=True, group="drafts", exit_on_error=False,
                             description="Keep the draft")
+
+    def _save_in_thread(self, state: DraftState, number: int) -> None:
+        """Write one save; saves run one at a time and an older one never follows a newer."""
+        with self._save_lock:
+            if number < self._saved:
+                return
+            save_draft(self._engine, state, self._agent, clock=self._clock)
+            self._saved = number
 
     @work(thread=True, exclusive=True, group="composer-send", exit_on_error=False,
           description="Send the reply")
@@ -431,6 +452,7 @@ class Composer(Vertical):
         self.state = DraftState(event.conversation_id)
         self.preview = None
         self._slots_for = None
+        self._part = ""
         self.query_one("#composer-slots").remove_children()
         self.query_one("#composer-text", TextArea).load_text("")
         self.remove_class("-open")

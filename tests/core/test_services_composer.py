@@ -55,3 +55,11 @@ def test_x_counts_length_its_own_way(engine: Engine) -> None:
     preview = composer.preview(engine, conv, channel="public", text="see https://example.com/"
                                + "a" * 100)
     assert (preview.limit, preview.length) == (280, 4 + 23)
+
+
+def test_learning_from_history_is_kept_per_store(engine: Engine) -> None:
+    conv = add_thread(engine, intents=("shipping",), texts=("where is my order??",))
+    index = composer.learn(engine, limit=100)
+    assert composer.learnt(engine)
+    assert composer.options(engine, conv, "public", "en")[0].suggested
+    assert composer._index(engine) is index

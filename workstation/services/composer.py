@@ -31,12 +31,14 @@ from workstation.replies.render import PLACEHOLDER_CLOSE, PLACEHOLDER_OPEN
 from workstation.replies.suggest import SuggestionIndex
 
 from .replies import Draft, compose
-from .suggestions import suggest_for, suggestion_index
+from .suggestions import past_replies, suggest_for
 
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _WORD = re.compile(r"[a-z0-9]+")
 SEARCH_CUTOFF = 75
 """Mean word similarity (0-100) a template needs to be listed by `search`."""
+HISTORY = 20_000
+"""Past replies the composer's suggestion index learns from (about a second to read)."""
 _INDEXES: dict[str, SuggestionIndex] = {}
 """Suggestion indexes learnt from history, by store URL."""
 _QUICK: dict[int, SuggestionIndex] = {}
@@ -106,11 +108,21 @@ class Preview:
                      if f"{PLACEHOLDER_OPEN}{s.name}{PLACEHOLDER_CLOSE}" in marks)
 
 
-def learn(engine: Engine) -> SuggestionIndex:
-    """Build the suggestion index from the store's history and keep it for `options`."""
-    index = suggestion_index(engine, templates_mod.cached())
+def learn(engine: Engine, *, limit: int | None = HISTORY) -> SuggestionIndex:
+    """Build the suggestion index from the store's history and keep it for `options`.
+
+    Args:
+        engine: the store.
+        limit: past replies read at most (None: all of them; ~9 s at a million messages).
+    """
+    index = SuggestionIndex(templates_mod.cached(), past_replies(engine, limit=limit))
     _INDEXES[str(engine.url)] = index
     return index
+
+
+def learnt(engine: Engine) -> bool:
+    """Whether `learn` has built an index for this store in this process."""
+    return str(engine.url) in _INDEXES
 
 
 def _index(engine: Engine) -> SuggestionIndex:
