@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import __version__
 from .commands.common import EXIT_OK, EXIT_USAGE, UsageError
@@ -19,9 +20,15 @@ COMMANDS = ("ingest", "triage", "queue", "reply", "templates", "audit", "rules",
 """Command modules, in the order `--help` lists them."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `workstation` console script."""
+UiOpener = Callable[[Any, str], None]
+"""Runs the full-screen workstation on an engine as an agent; `screens.launcher` supplies it."""
+
+
+def main(argv: Sequence[str] | None = None, *, open_ui: UiOpener | None = None) -> int:
+    """The command line; without a command, `open_ui` opens the workstation (the core never
+    imports the UI: the console script enters through `screens.launcher`, which passes it)."""
     args = parser().parse_args(argv)
+    args.open_ui = open_ui
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -80,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _open(args: argparse.Namespace) -> int:
     """Open the workstation; without a terminal (a pipe, a script) print the queue instead."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if args.open_ui is None or not (sys.stdin.isatty() and sys.stdout.isatty()):
         from .commands.queue import queue
 
         args.limit = 40
@@ -89,11 +96,7 @@ def _open(args: argparse.Namespace) -> int:
 
     from .commands.common import store
 
-    engine = store(args)
-    # The UI package is imported here only: the core never depends on Textual.
-    from screens.app import WorkstationApp
-
-    WorkstationApp(engine, agent=args.agent or getpass.getuser()).run()
+    args.open_ui(store(args), args.agent or getpass.getuser())
     return EXIT_OK
 
 
