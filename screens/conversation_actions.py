@@ -236,19 +236,6 @@ class ConversationActions(Screen[None]):
     # -- running actions ----------------------------------------------------------------
 
     def _act(self, done: str, call: Callable[[], object]) -> None:
-        self._run_call(done, call)
-
-    @work(thread=True, group="conversation-action", exit_on_error=False,
-          description="Conversation action")
-    def _run_call(self, done: str, call: Callable[[], object]) -> None:
-        try:
-            call()
-        except REFUSED as exc:
-            self.post_message(self.ActionFailed(str(exc)))
-            return
-        self.post_message(self.ActionDone(done))
-
-    def _act(self, done: str, call: Callable[[], object]) -> None:
         """Run a service call in a worker; `done` tells the agent what it did."""
         self._run_call(done, call)
 

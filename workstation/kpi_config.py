@@ -13,7 +13,6 @@ from __future__ import annotations
 import operator
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import paths
-from .tomllines import SourceMap, syntax_error_line
+from . import tomllines
 from .rules.load import duration
 
 METRICS: dict[str, str] = {
@@ -54,12 +53,8 @@ _REQUIRED = ("name", "formula", "owner", "cadence", "source", "baseline", "targe
 _KPI_KEYS = {*_REQUIRED, "metric", "unit", "panel"}
 
 
-class KpiConfigError(Exception):
+class KpiConfigError(tomllines.TomlProblems):
     """kpis.toml cannot be used; `problems` lists each as `FILE:LINE: reason`."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(problems[0] if len(problems) == 1 else f"{len(problems)} problems")
-        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,19 +153,11 @@ def load(path: Path | None = None) -> KpiBook:
         KpiConfigError: the file is unreadable, not TOML, or breaks the schema.
     """
     path = path or default_path()
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KpiConfigError([f"{path}: cannot read: {exc}"]) from None
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        raise KpiConfigError([f"{path}:{syntax_error_line(exc)}: {exc}"]) from None
+    source, data = tomllines.read(path, KpiConfigError)
     reader = _Reader()
     book = reader.book(path, data)
     if reader.problems:
-        where = SourceMap(source)
-        raise KpiConfigError([f"{path}:{where.line_of(*p)}: {m}" for p, m in reader.problems])
+        raise KpiConfigError(tomllines.located(path, source, reader.problems))
     return book
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
+from pathlib import Path as FilePath
+from typing import Any
 
 Path = tuple[str | int, ...]
 
@@ -97,3 +100,33 @@ def syntax_error_reason(exc: tomllib.TOMLDecodeError) -> str:
     """The error message without its "(at line X, column Y)" tail."""
     message = getattr(exc, "msg", None) or str(exc)
     return re.sub(r"\s*\(at line \d+, column \d+\)\s*$", "", message)
+
+
+class TomlProblems(Exception):
+    """A TOML file cannot be used; `problems` lists each as `FILE:LINE: reason`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] if len(problems) == 1 else f"{len(problems)} problems")
+        self.problems = problems
+
+
+def read(path: FilePath, error: type[TomlProblems] = TomlProblems) -> tuple[str, dict[str, Any]]:
+    """The source and parsed content of a TOML file.
+
+    Raises:
+        error: the file is unreadable or not TOML (one `FILE:LINE: reason`).
+    """
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error([f"{path}: cannot read: {exc}"]) from None
+    try:
+        return source, tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise error([f"{path}:{syntax_error_line(exc)}: {exc}"]) from None
+
+
+def located(path: FilePath, source: str, problems: Iterable[tuple[Path, str]]) -> list[str]:
+    """Schema problems (key path, reason) as `FILE:LINE: reason` lines."""
+    where = SourceMap(source)
+    return [f"{path}:{where.line_of(*key)}: {reason}" for key, reason in problems]

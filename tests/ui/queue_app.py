@@ -54,6 +54,13 @@ def queue_of(app: WorkstationApp) -> tuple[QueueScreen, QueueList]:
     return screen, screen.query_one(QueueList)
 
 
+async def all_open(pilot: Pilot[None], app: WorkstationApp) -> tuple[QueueScreen, QueueList]:
+    """Switch to the "All open" view (key 9), wait for its rows, return the screen and list."""
+    await pilot.press("9")
+    await settle(pilot)
+    return queue_of(app)
+
+
 def row_ids(queue: QueueList) -> list[int]:
     """The ids of the rows read so far, in view order."""
     assert queue.window is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from tests.ui.queue_app import make_app, queue_of, row_ids, seed, settle
+from tests.ui.queue_app import all_open, make_app, row_ids, seed, settle
 from workstation import audit, db
 from workstation.models import Conversation, Message
 
@@ -21,9 +21,7 @@ async def test_space_marks_and_h_hides_every_marked_conversation(sqlite_engine: 
     seed(sqlite_engine)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        screen, queue = queue_of(app)
+        screen, queue = await all_open(pilot, app)
         first_three = row_ids(queue)[:3]            # 3, 1, 2: two comments and a DM
         await pilot.press("space", "space", "space")
         assert list(queue.marked) == first_three and queue.cursor == 3
@@ -41,9 +39,7 @@ async def test_without_marks_the_action_is_on_the_cursor_row(sqlite_engine: Engi
     seed(sqlite_engine)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        _, queue = queue_of(app)
+        _, queue = await all_open(pilot, app)
         await pilot.press("j", "t", *"follow-up", "enter")
         await settle(pilot)
         assert column(sqlite_engine, "tags", [1, 3]) == {1: " follow-up ", 3: " vip "}
@@ -53,9 +49,7 @@ async def test_bulk_tag_assign_escalate_snooze_and_resolve(sqlite_engine: Engine
     seed(sqlite_engine)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        _, queue = queue_of(app)
+        _, queue = await all_open(pilot, app)
         marked = row_ids(queue)[3:6]
 
         async def mark() -> None:
@@ -96,9 +90,7 @@ async def test_esc_clears_the_marks(sqlite_engine: Engine) -> None:
     seed(sqlite_engine)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        _, queue = queue_of(app)
+        _, queue = await all_open(pilot, app)
         await pilot.press("space", "space", "k", "space")
         assert len(queue.marked) == 1
         await pilot.press("escape")

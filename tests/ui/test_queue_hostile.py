@@ -5,16 +5,14 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from screens.app import WorkstationApp
-from tests.ui.queue_app import make_app, queue_of, screen_text, seed, settle
+from tests.ui.queue_app import all_open, make_app, queue_of, screen_text, seed, settle
 
 
 async def test_hostile_names_and_messages_show_as_themselves(sqlite_engine: Engine) -> None:
     seed(sqlite_engine)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(200, 30)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        _, queue = queue_of(app)
+        _, queue = await all_open(pilot, app)
         text = screen_text(queue)
         assert "[@click=app.quit]x[/]" in text
         assert "[link=file:///etc/passwd]prize[/link]" in text

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import Engine, update
 
 from tests.queue_factories import NOW, conversation
-from tests.ui.queue_app import make_app, queue_of, row_ids, seed, settle
+from tests.ui.queue_app import all_open, make_app, row_ids, seed, settle
 from workstation import db
 from workstation.models import Conversation
 
@@ -18,9 +18,7 @@ async def test_changes_by_another_connection_show_without_a_key(sqlite_engine: E
     seed(sqlite_engine, extra=40)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        _, queue = queue_of(app)
+        _, queue = await all_open(pilot, app)
         await pilot.press("j", "j", "j", "j", "j")
         under = queue.current
         assert under is not None and queue.cursor == 5
@@ -54,9 +52,7 @@ async def test_a_row_resolved_elsewhere_leaves_the_cursor_in_place(sqlite_engine
     seed(sqlite_engine)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        _, queue = queue_of(app)
+        _, queue = await all_open(pilot, app)
         await pilot.press("j", "j")
         ids = row_ids(queue)
         with db.write(sqlite_engine) as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from screens.widgets.view_tabs import ViewTabs
-from tests.ui.queue_app import make_app, queue_of, row_ids, screen_text, seed, settle
+from tests.ui.queue_app import all_open, make_app, queue_of, row_ids, screen_text, seed, settle
 
 
 async def test_it_opens_on_mine_and_the_number_keys_switch_views(sqlite_engine: Engine) -> None:
@@ -38,9 +38,7 @@ async def test_rows_are_ordered_by_sla_due_then_priority(sqlite_engine: Engine) 
     seed(sqlite_engine)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        _, queue = queue_of(app)
+        _, queue = await all_open(pilot, app)
         items = [queue.window.rows[i] for i in range(queue.total)]  # type: ignore[union-attr]
         due = [(r.sla_due_at, -r.priority, r.id) for r in items if r.sla_due_at]
         assert due == sorted(due) and items[-1].sla_due_at is None
@@ -53,9 +51,7 @@ async def test_the_filter_bar_narrows_and_esc_clears(sqlite_engine: Engine) -> N
     seed(sqlite_engine)
     app = make_app(sqlite_engine)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        screen, queue = queue_of(app)
+        screen, queue = await all_open(pilot, app)
         await pilot.press("slash", *"grinder")
         await pilot.pause(0.4)
         await settle(pilot)
@@ -79,9 +75,7 @@ async def test_moving_and_opening_with_the_views_ids_as_siblings(sqlite_engine: 
     opened: list[tuple[int, list[int]]] = []
     app.open_conversation = lambda cid, siblings=None: opened.append((cid, siblings))  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("9")
-        await settle(pilot)
-        _, queue = queue_of(app)
+        _, queue = await all_open(pilot, app)
         assert queue.total == 312
         await pilot.press("j", "j", "down", "k")
         assert queue.cursor == 2

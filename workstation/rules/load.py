@@ -8,7 +8,6 @@ each as `FILE:LINE: reason`. Callers keep the last good rule set when a reload f
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import replace
 from collections.abc import Callable, Iterable
 from datetime import date, time, timedelta
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workstation import paths
 from workstation.models import Priority
-from workstation.tomllines import SourceMap, syntax_error_line
+from workstation import tomllines
 from workstation.rules.model import (
     CATEGORIES, INTENTS, KINDS, ROLES, VERDICTS, Action, Conditions, Cues, IntentDef,
     ModerationPolicy, Route, Rule, RuleSet, combine,
@@ -41,12 +40,8 @@ _ACTIONS = {"tag", "priority", "sla", "route", "assign", "escalate", "reply", "d
             "hide", "delete", "ban", "review", "lead", "remind", "stop"}
 
 
-class RulesError(Exception):
+class RulesError(tomllines.TomlProblems):
     """rules.toml cannot be used; `problems` lists each as `FILE:LINE: reason`."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(problems[0] if len(problems) == 1 else f"{len(problems)} problems")
-        self.problems = problems
 
 
 def default_path() -> Path:
@@ -67,19 +62,11 @@ def load(path: Path | None = None, *, template_ids: Iterable[str] | None = None)
         RulesError: the file is unreadable, not TOML, or breaks the schema.
     """
     path = path or default_path()
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError([f"{path}: cannot read: {exc}"]) from None
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError([f"{path}:{syntax_error_line(exc)}: {exc}"]) from None
+    source, data = tomllines.read(path, RulesError)
     loader = _Loader(data, set(template_ids) if template_ids is not None else None)
     ruleset = loader.build(path)
     if loader.problems:
-        where = SourceMap(source)
-        raise RulesError([f"{path}:{where.line_of(*p)}: {msg}" for p, msg in loader.problems])
+        raise RulesError(tomllines.located(path, source, loader.problems))
     assert ruleset is not None
     return ruleset
 
