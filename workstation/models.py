@@ -452,3 +452,21 @@ class ComposerDraft(SQLModel, table=True):
     idempotency_key: str = Field(max_length=128)
     """Made when the draft starts, so sending it twice (a retry, a restart) queues one reply."""
     updated_at: datetime
+
+
+class RateLimit(SQLModel, table=True):
+    """What a platform said about a token's budget, shared by every process that uses it.
+
+    Added for the connectors (migration 0007). `key` names the token without revealing it
+    (connector name and a short hash), so tokens never reach the store. A call waits while
+    `blocked_until` is ahead (a 429 or Meta's codes 4/17/32/613), and spreads its calls when
+    `remaining` runs low before `reset_at`.
+    """
+
+    __tablename__ = "rate_limit"
+    key: str = Field(primary_key=True, max_length=128)
+    remaining: int | None = None
+    limit: int | None = None
+    reset_at: datetime | None = None
+    blocked_until: datetime | None = None
+    updated_at: datetime
