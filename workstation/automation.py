@@ -21,7 +21,7 @@ from workstation.events import Event
 from workstation.models import (
     ActorKind, Agent, Contact, Lead, LeadStage, Outbox, OutboxState, Reminder,
 )
-from workstation.pipeline import Verdict
+from workstation.pipeline import Signals, Verdict
 from workstation.routing import Router
 from workstation.rules.model import RuleSet
 
@@ -43,11 +43,17 @@ class Automation:
         self.banned: set[int] = set()
         self.router = Router(conn, now)
         self._agents: dict[str, int | None] = {}
+        from workstation.leads.hook import LeadHook  # here: leads imports the workers
+
+        self.qualifier = LeadHook(conn, now, frozenset(rules.auto_assign))
+        """Qualifier flows, opt-outs, lead reminders, UGC and attribution (workstation.leads)."""
 
     def collect(self, state: dict[str, Any], event: Event, verdict: Verdict,
-                contact: int | None) -> None:
+                contact: int | None, signals: Signals | None = None) -> None:
         """Note the effects of one customer message's verdict on its conversation `state`."""
         conv = state["id"]
+        self.qualifier.note(conv, contact, event, verdict, angry=bool(signals and signals.angry),
+                            confused=bool(signals and signals.confused))
         if verdict.escalate and not state["escalated"]:
             self._audit("conversation.escalated", conv, role=verdict.role, reason=verdict.reason)
         assigned = any(a["do"] == "assign" for a in verdict.actions)
@@ -79,7 +85,7 @@ class Automation:
                     "value": 0.0, "crm_id": "", "crm_state": "", "created_at": self.now,
                     "updated_at": self.now,
                 }
-            elif do in ("reply", "dm", "qualifier"):
+            elif do in ("reply", "dm", "qualifier") and not self.qualifier.handles(do, value):
                 self._outbox(do, event, conv, channel="public" if do == "reply" else "dm",
                              template=value)
                 self._audit("reply.drafted", conv, template=value, rule_action=do,
@@ -112,6 +118,7 @@ class Automation:
                                 campaign=row["campaign"])
         if self.reminders:
             self.conn.execute(Reminder.__table__.insert(), self.reminders)  # type: ignore[attr-defined]
+        self.qualifier.flush()
         self.router.flush()
         audit.record_many(self.conn, self.audit)
 

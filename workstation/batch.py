@@ -349,7 +349,7 @@ class Batch:
                 state["status"] = Status.OPEN.value
                 state["snoozed_until"] = state["resolved_at"] = None
                 reopened = True
-            self.automation.collect(state, event, verdict, contact)
+            self.automation.collect(state, event, verdict, contact, signal)
             _absorb(state, verdict)
         if state["awaiting_since"] is None:
             state["sla_due_at"] = None

@@ -93,19 +93,21 @@ def _brief(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _str(obj: dict[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+def _str(obj: dict[str, Any], key: str, where: str, *, required: bool = False,
+         clean: bool = False) -> str | None:
     value = obj.get(key)
     if value is None:
         if required:
             raise _Invalid(f"missing required field {where}{key}")
         return None
-    if not isinstance(value, str):
+    if value.__class__ is not str and not isinstance(value, str):
         raise _Invalid(f"{where}{key} must be a string, got {type(value).__name__}")
-    return storable(value)
+    return value if clean else storable(value)
 
 
-def _ident(obj: dict[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
-    value = _str(obj, key, where, required=required)
+def _ident(obj: dict[str, Any], key: str, where: str, *, required: bool = False,
+           clean: bool = False) -> str | None:
+    value = _str(obj, key, where, required=required, clean=clean)
     if value is None:
         return None
     if not value.strip():
@@ -130,7 +132,7 @@ def _timestamp(raw: str, now: datetime) -> datetime:
     return value
 
 
-def _author(value: Any) -> Author:
+def _author(value: Any, clean: bool = False) -> Author:
     if value is None:
         raise _Invalid("missing required field author")
     if not isinstance(value, dict):
@@ -148,61 +150,67 @@ def _author(value: Any) -> Author:
     elif not isinstance(verified, bool):
         raise _Invalid(f"author.verified must be true or false, got {type(verified).__name__}")
     return Author(
-        id=_ident(value, "id", "author.", required=True) or "",
-        handle=_str(value, "handle", "author.") or "",
-        name=_str(value, "name", "author.") or "",
+        id=_ident(value, "id", "author.", required=True, clean=clean) or "",
+        handle=_str(value, "handle", "author.", clean=clean) or "",
+        name=_str(value, "name", "author.", clean=clean) or "",
         followers=followers,
         verified=verified,
     )
 
 
-def _post(value: Any) -> PostRef | None:
+def _post(value: Any, clean: bool = False) -> PostRef | None:
     if value is None:
         return None
     if not isinstance(value, dict):
         raise _Invalid(f"post must be an object, got {type(value).__name__}")
     return PostRef(
-        id=_ident(value, "id", "post.", required=True) or "",
-        url=_str(value, "url", "post.") or "",
-        caption=_str(value, "caption", "post.") or "",
-        campaign=_str(value, "campaign", "post.") or "",
+        id=_ident(value, "id", "post.", required=True, clean=clean) or "",
+        url=_str(value, "url", "post.", clean=clean) or "",
+        caption=_str(value, "caption", "post.", clean=clean) or "",
+        campaign=_str(value, "campaign", "post.", clean=clean) or "",
     )
 
 
-def _validate(obj: Any, now: datetime) -> Event:
+def _validate(obj: Any, now: datetime, clean: bool = False) -> Event:
+    """The event of a decoded line, or `_Invalid` naming the first problem.
+
+    `clean`: the line had no `\\u` escape, so no string can hold a NUL or a lone surrogate
+    (JSON only writes them escaped) and `storable` has nothing to do.
+    """
     if not isinstance(obj, dict):
         raise _Invalid(f"expected a JSON object, got {type(obj).__name__}")
-    platform = _ident(obj, "platform", "", required=True) or ""
+    platform = _ident(obj, "platform", "", required=True, clean=clean) or ""
     platform = platform.lower()
     if not _SLUG.fullmatch(platform):
         raise _Invalid(f"platform is not a lowercase slug: {_brief(platform)}")
-    kind = _str(obj, "kind", "", required=True)
+    kind = _str(obj, "kind", "", required=True, clean=clean)
     if kind not in KINDS:
         raise _Invalid(f"kind must be one of comment, dm, mention; got {_brief(kind)}")
-    direction = _str(obj, "direction", "") or "in"
+    direction = _str(obj, "direction", "", clean=clean) or "in"
     if direction not in DIRECTIONS:
         raise _Invalid(f"direction must be in or out; got {_brief(direction)}")
-    text = _str(obj, "text", "", required=True)
-    created = _str(obj, "created_at", "", required=True) or ""
-    lang = _str(obj, "lang", "")
+    text = _str(obj, "text", "", required=True, clean=clean)
+    created = _str(obj, "created_at", "", required=True, clean=clean) or ""
+    lang = _str(obj, "lang", "", clean=clean)
     if lang is not None:
         match = _LANG.fullmatch(lang.strip())
         if not match:
             raise _Invalid(f"lang is not an ISO 639-1 code: {_brief(lang)}")
         lang = match.group(1)
+    extra = {} if _KNOWN.issuperset(obj) else {k: v for k, v in obj.items() if k not in _KNOWN}
     return Event(
         platform=platform,
         kind=kind,
-        id=_ident(obj, "id", "", required=True) or "",
-        author=_author(obj.get("author")),
+        id=_ident(obj, "id", "", required=True, clean=clean) or "",
+        author=_author(obj.get("author"), clean),
         text=text or "",
         created_at=_timestamp(created, now),
-        thread=_ident(obj, "thread", ""),
-        parent=_ident(obj, "parent", ""),
+        thread=_ident(obj, "thread", "", clean=clean),
+        parent=_ident(obj, "parent", "", clean=clean),
         direction=direction,
-        post=_post(obj.get("post")),
+        post=_post(obj.get("post"), clean),
         lang=lang,
-        extra={k: v for k, v in obj.items() if k not in _KNOWN},
+        extra=extra,
     )
 
 
@@ -228,6 +236,6 @@ def parse_line(raw: bytes, line_no: int, now: datetime) -> Event | Rejected | No
     except RecursionError:
         return Rejected(line_no, body, "not valid JSON: nested too deeply")
     try:
-        return _validate(obj, now)
+        return _validate(obj, now, b"\\u" not in body)
     except _Invalid as exc:
         return Rejected(line_no, body, str(exc))

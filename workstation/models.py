@@ -299,9 +299,15 @@ class Lead(SQLModel, table=True):
     value: float = 0.0
     crm_id: str = ""
     crm_state: str = ""
-    """'' (not pushed), pending, synced, failed."""
+    """'' (not pushed), pending, synced, failed. Set to pending by `services.leads` whenever
+    the stage becomes qualified or later, so the CRM push finds the change."""
     created_at: datetime
     updated_at: datetime
+    """Moved by every change made through `services.leads` (stage, owner, value, answers)."""
+    stage_changed_at: datetime | None = None
+    """When the stage last changed (migration 0009)."""
+    opted_out_at: datetime | None = None
+    """When the customer asked the bot to stop ("stop", "arrête"): no flow, no reminder."""
 
 
 class Reminder(SQLModel, table=True):
@@ -470,3 +476,122 @@ class RateLimit(SQLModel, table=True):
     reset_at: datetime | None = None
     blocked_until: datetime | None = None
     updated_at: datetime
+
+
+class SlaAlert(SQLModel, table=True):
+    """An SLA warning or breach the sweeper acted on, one per conversation and due time.
+
+    Added by the workers (migration 0007). The unique key is what makes the sweeper act once
+    per breach: a reply that is due again later (the customer wrote again) has a new due time,
+    hence a new alert. No foreign key, so tools that empty the workflow tables are not blocked.
+    """
+
+    __tablename__ = "sla_alert"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "kind", "due_at", name="uq_sla_alert"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int
+    kind: str = Field(max_length=16)
+    """warning (due soon) or breach (past due)."""
+    due_at: datetime
+    at: datetime
+    escalate_to: str = Field(default="", max_length=16)
+    """For a breach, the role the conversation is being escalated to; '' once done (or for
+    nothing to do), so a sweeper stopped half-way finishes the escalation next run."""
+
+
+class CrmOutbox(SQLModel, table=True):
+    """A lead's change waiting to reach a CRM target (HubSpot, a signed webhook).
+
+    Added by the CRM push (migration 0008). One row per (lead, target, change): a change is a
+    new `payload_hash` of the lead's fields (stage, contact details, value...), so a lead is
+    pushed once per change however often the push runs. The payload itself (lead, contact,
+    transcript) is built when the row is sent, so a retry carries the thread as it is then.
+    `delivery_id` is made with the row and stays the same across retries: the webhook sends
+    it as `webhook-id`, HubSpot as the write trace id, so receivers can deduplicate. While a
+    row is `sending`, `next_attempt_at` holds its lease. No foreign keys, as for notes.
+    """
+
+    __tablename__ = "crm_outbox"
+    __table_args__ = (
+        Index("ix_crm_outbox_lead", "lead_id", "target", "id"),
+        Index("ix_crm_outbox_due", "state", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    lead_id: int
+    conversation_id: int
+    """The lead's conversation, for the audit trail."""
+    target: str = Field(max_length=32)
+    """hubspot or webhook."""
+    payload_hash: str = Field(max_length=64)
+    """Digest of the lead's fields that make a change worth pushing."""
+    state: str = Field(default="queued", max_length=16)
+    """queued, sending, sent, failed, skipped (the target cannot take this lead), superseded
+    (a newer change of the lead went out instead)."""
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    delivery_id: str = Field(unique=True, max_length=64)
+    remote_id: str = ""
+    """The CRM's id of the record written (the HubSpot contact id)."""
+    note_id: str = ""
+    """The HubSpot note that carries the transcript, once created (never created twice)."""
+    last_error: str = _text(nullable=False, default="")
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None = None
+
+
+class QualifierState(SQLModel, table=True):
+    """Where a conversation's qualifier flow stands (flows.toml): one row per flow started.
+
+    Added by the leads work (migration 0009). The flow talks in `conversation_id`: it starts
+    where the rule fired (often a public comment, answered by a private reply) and follows the
+    customer into their DM thread (`origin_conversation_id` keeps where it began). No foreign
+    keys, like notes: tools that empty the workflow tables must not be blocked by it.
+    """
+
+    __tablename__ = "qualifier_state"
+    __table_args__ = (
+        Index("ix_qualifier_conversation", "conversation_id", "status"),
+        Index("ix_qualifier_contact", "contact_id", "status"),
+        Index("ix_qualifier_started", "started_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int
+    origin_conversation_id: int
+    lead_id: int | None = None
+    contact_id: int | None = None
+    platform: str = Field(default="", max_length=32)
+    flow: str = Field(max_length=64)
+    """The flow's id in flows.toml."""
+    lang: str = Field(default="en", max_length=8)
+    tone: str = Field(default="warm", max_length=16)
+    """warm, playful or formal: the greeting matched to the post."""
+    step: int = 0
+    """Index of the question waiting for an answer."""
+    status: str = Field(default="active", max_length=16)
+    """active, done (closing offer sent), sales (routed to sales), handoff, stopped (opt-out)."""
+    asked: int = 0
+    """Questions the bot asked, retries included (the budget of flows.toml)."""
+    retries: int = 0
+    """Times the current question was asked again after an unclear answer."""
+    off_script: int = 0
+    """Answers that were not answers (unclear or off-script), over the whole flow."""
+    answers: dict[str, Any] = _json()
+    end_reason: str = ""
+    started_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None = None
+
+
+class OutboxQuickReply(SQLModel, table=True):
+    """Quick-reply options of a bot question, for platforms that show them as buttons.
+
+    Added by the leads work (migration 0009); keyed by the outbox row, so a connector that
+    supports quick replies (Instagram, Messenger) can attach them when it sends the message.
+    """
+
+    __tablename__ = "outbox_quick_reply"
+    outbox_id: int = Field(primary_key=True)
+    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -9,13 +9,14 @@ message on its own (`workstation triage`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from workstation.clock import iso
 from workstation.events import Author, Event
-from workstation.models import Priority
+from workstation.priority import Priority
 from workstation.rules import RuleSet, load_rules
 from workstation.rules.evaluate import Context, Thread, decide
 from workstation.rules.model import CUE
@@ -157,6 +158,16 @@ class Pipeline:
     def run(self, event: Event, thread: Thread | None = None) -> Verdict:
         """Triage one event."""
         return self.decide(event, self.signals(event), thread)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+"""`json.dumps(v, ensure_ascii=False)` builds an encoder per call; one shared encoder writes
+the same text (a verdict has no cycles to check)."""
+
+
+def verdict_line(verdict: Verdict) -> str:
+    """A verdict as one line of `triage --json` (the contract's JSON, newline-terminated)."""
+    return _ENCODER.encode(verdict.to_json()) + "\n"
 
 
 def _shouted(text: str) -> int:

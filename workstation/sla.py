@@ -39,9 +39,20 @@ class Calendar:
     hours: dict[int, tuple[tuple[time, time], ...]]
     """Weekday (0 = Monday) to its open intervals, in local time."""
     holidays: frozenset[date] = frozenset()
+    _days: dict[date, list[tuple[datetime, datetime]]] = field(
+        default_factory=dict, compare=False, repr=False)
+    """Intervals already worked out, by day: every message of a day asks for the same ones."""
 
     def intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The open intervals of a local day, as aware UTC datetimes."""
+        known = self._days.get(day)
+        if known is None:
+            if len(self._days) > 4096:
+                self._days.clear()
+            known = self._days[day] = self._intervals(day)
+        return list(known)
+
+    def _intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         if day in self.holidays:
             return []
         return [

@@ -29,16 +29,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=triage)
 
 
-def triage_run(pipeline: Any, first_line: int, lines: list[bytes], now: datetime) -> list[Any]:
-    """Verdicts (or rejections) of a run of lines, in order; runs in a worker process."""
+def triage_run(pipeline: Any, first_line: int, lines: list[bytes], now: datetime,
+               as_json: bool = True) -> list[Any]:
+    """Output lines (or rejections) of a run of lines, in order; runs in a worker process.
+
+    Verdicts are rendered here, in the worker, so the parent only writes strings: shipping
+    a string back costs far less than pickling a verdict and rendering it in one process.
+    """
     from ..events import Rejected, parse_line
+    from ..pipeline import verdict_line
+    from ..text import inert
 
     out: list[Any] = []
     for line_no, raw in enumerate(lines, start=first_line):
         event = parse_line(raw, line_no, now)
         if event is None:
             continue
-        out.append(event if isinstance(event, Rejected) else (event.id, pipeline.run(event)))
+        if isinstance(event, Rejected):
+            out.append(event)
+            continue
+        verdict = pipeline.run(event)
+        if as_json:
+            out.append(verdict_line(verdict))
+        else:
+            v = verdict.to_json()
+            out.append(
+                f"{inert(event.id, limit=24):<24} {v['lang']:<3} "
+                f"{v['sentiment']['label']:<8} {v['priority']:<7} "
+                f"{v['moderation']['verdict']:<7} {','.join(v['intents']) or '-'}\n"
+            )
     return out
 
 
@@ -51,7 +70,6 @@ def triage(args: argparse.Namespace) -> int:
     from ..events import Rejected
     from ..parallel import default_workers, ordered_map, runs
     from ..pipeline import Pipeline
-    from ..text import inert
 
     pipeline = Pipeline()
     rejected = 0
@@ -59,25 +77,19 @@ def triage(args: argparse.Namespace) -> int:
     now = utcnow()
     with ExitStack() as stack:
         stream, name, size = open_input(args.file, stack)
-        tasks = ((first, run, now) for first, run in runs(iter(stream), 1000))
+        tasks = ((first, run, now, args.json) for first, run in runs(iter(stream), 1000))
         for results in ordered_map(triage_run, pipeline, tasks, default_workers(size)):
+            chunk: list[str] = []
             for item in results:
                 if isinstance(item, Rejected):
                     rejected += 1
                     print(f"{name}:{item.line_no}: {item.reason}", file=sys.stderr)
                     if args.json:
-                        out.write(json.dumps({"line": item.line_no, "error": item.reason}) + "\n")
+                        chunk.append(json.dumps({"line": item.line_no, "error": item.reason})
+                                     + "\n")
                     continue
-                ident, verdict = item
-                v = verdict.to_json()
-                if args.json:
-                    out.write(json.dumps(v, ensure_ascii=False) + "\n")
-                else:
-                    out.write(
-                        f"{inert(ident, limit=24):<24} {v['lang']:<3} "
-                        f"{v['sentiment']['label']:<8} {v['priority']:<7} "
-                        f"{v['moderation']['verdict']:<7} {','.join(v['intents']) or '-'}\n"
-                    )
+                chunk.append(item)
+            out.write("".join(chunk))
     return EXIT_PARTIAL if rejected else EXIT_OK
 
 

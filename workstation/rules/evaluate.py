@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from workstation.events import Event
-from workstation.models import Priority
-from workstation.rules.model import Action, Conditions, Route, RuleSet
+from workstation.priority import Priority
+from workstation.rules.model import Action, Conditions, Route, Rule, RuleSet
 
 VERDICT_RANK = {"allow": 0, "review": 1, "hide": 2, "delete": 3, "ban": 4}
 ROLE_RANK = {"bot": 0, "agent": 1, "senior": 2, "supervisor": 3, "admin": 4}
@@ -145,11 +145,90 @@ def holds(when: Conditions, ctx: Context, rules: RuleSet, index: int) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class Gates:
+    """The rules filed under the one thing each needs above all, so that `decide` tests
+    only the rules a message could fire: a rule with keywords waits for its keywords, one on
+    a category for that category, one on intents for one of them. With hundreds of rules
+    that each name a few keywords, a message tests the handful whose words it holds."""
+
+    always: tuple[int, ...]
+    """Rules with none of the conditions below: tested for every message."""
+    category: dict[str, tuple[int, ...]]
+    intent: dict[str, tuple[int, ...]]
+    flag: dict[str, tuple[int, ...]]
+    """`angry`, `confused`, `vip`, `intents` (some intent), `no_intent` (none)."""
+    words: frozenset[int]
+    """Rules gated by their keywords: tested when `Context.words` names them."""
+    source: tuple[Rule, ...] = ()
+    """The rules indexed (a copy of the rule set with other rules builds its own)."""
+
+
+def gates(rules: RuleSet) -> Gates:
+    """The `Gates` of a rule set, built on first use and kept with it."""
+    built = rules.gates
+    if built is None or built.source is not rules.rules:
+        built = _build_gates(rules)
+        object.__setattr__(rules, "gates", built)  # a cache of derived data, not a change
+    return built
+
+
+def _build_gates(rules: RuleSet) -> Gates:
+    always: list[int] = []
+    category: dict[str, list[int]] = {}
+    intent: dict[str, list[int]] = {}
+    flag: dict[str, list[int]] = {}
+    words: set[int] = set()
+    for index, rule in enumerate(rules.rules):
+        when = rule.when
+        if when.words:
+            words.add(index)
+        elif when.category is not None:
+            for name in when.category:
+                category.setdefault(name, []).append(index)
+        elif when.intent is not None or when.primary_intent is not None:
+            # A primary intent is one of the intents: either set gates the rule.
+            for name in when.intent if when.intent is not None else when.primary_intent or ():
+                intent.setdefault(name, []).append(index)
+        elif when.angry or when.confused or when.vip:
+            flag.setdefault("angry" if when.angry else "confused" if when.confused else "vip",
+                            []).append(index)
+        elif when.no_intent is not None:
+            flag.setdefault("no_intent" if when.no_intent else "intents", []).append(index)
+        else:
+            always.append(index)
+    return Gates(tuple(always), {k: tuple(v) for k, v in category.items()},
+                 {k: tuple(v) for k, v in intent.items()},
+                 {k: tuple(v) for k, v in flag.items()}, frozenset(words), rules.rules)
+
+
+def candidates(rules: RuleSet, ctx: Context) -> list[int]:
+    """Indexes, in file order, of the rules whose gate the message passes (see `Gates`);
+    every other rule has a condition that fails for it."""
+    g = gates(rules)
+    found = set(g.always)
+    if ctx.words:
+        found.update(g.words.intersection(ctx.words))
+    for name in ctx.categories:
+        found.update(g.category.get(name, ()))
+    for name in ctx.intents:
+        found.update(g.intent.get(name, ()))
+    flags = g.flag
+    if flags:
+        for name, on in (("angry", ctx.angry), ("confused", ctx.confused), ("vip", ctx.vip),
+                         ("intents", bool(ctx.intents)), ("no_intent", not ctx.intents)):
+            if on:
+                found.update(flags.get(name, ()))
+    return sorted(found)
+
+
 def decide(rules: RuleSet, ctx: Context) -> Decision:
     """Moderation policy, then the matrix, then every rule that holds, in order."""
     decision = route(rules, ctx.intents, ctx.categories)
     decision.moderation = moderation_verdict(rules, ctx.categories, ctx.event.kind)
-    for index, rule in enumerate(rules.rules):
+    every = rules.rules
+    for index in candidates(rules, ctx):
+        rule = every[index]
         if not holds(rule.when, ctx, rules, index):
             continue
         decision.fired.append(rule.name)

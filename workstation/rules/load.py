@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workstation import paths
-from workstation.models import Priority
+from workstation.priority import Priority
 from workstation import tomllines
 from workstation.rules.model import (
     CATEGORIES, INTENTS, KINDS, ROLES, VERDICTS, Action, Conditions, Cues, IntentDef,

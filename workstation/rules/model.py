@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workstation.models import Priority
+from workstation.priority import Priority
 from workstation.signals.lexicon import Lexicon
 from workstation.sla import Calendar, SlaPolicy
 
@@ -181,3 +181,5 @@ class RuleSet:
     labelled with a leading `CUE` character (see `cue_label`)."""
     negation_spares: frozenset[str] = frozenset()
     """Intents a negation cue never cancels ("no complaints, love it" is still praise)."""
+    gates: Any = field(default=None, compare=False, repr=False)
+    """The rules indexed by what each needs (`rules.evaluate.Gates`), built on first use."""

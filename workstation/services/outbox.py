@@ -8,15 +8,16 @@ platforms have no idempotency keys, so such a row is reconciled by reading the t
 `resolve_unknown`, never blindly retried). Each transition is one transaction with its audit
 event and keeps the thread's copy of the reply in step (`reply_thread`).
 
-States: queued → sending → sent | failed | unknown | queued (retry); queued/failed →
-cancelled (an agent); failed → queued (an agent retries); unknown → sent | queued. While a row
-is `sending`, `next_attempt_at` holds its lease: a worker that dies mid-send leaves a row that
-`expire_leases` turns into `unknown`.
+States: queued → sending → sent | failed | unknown | queued (a retry; or `defer`: not sent,
+the attempt not counted); queued/failed → cancelled (an agent); failed → queued (an agent
+retries); unknown → sent | queued. While a row is `sending`, `next_attempt_at` holds its
+lease: a worker that dies mid-send leaves a row that `expire_leases` turns into `unknown`.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,20 +116,25 @@ def backoff(attempts: int, rng: random.Random | None = None, *, base: float = 30
 
 def claim(
     engine: Engine, *, worker: str, limit: int = 10, clock: Clock = utcnow,
-    lease: timedelta = LEASE,
+    lease: timedelta = LEASE, platforms: Collection[str] | None = None,
 ) -> list[OutboxView]:
     """Take up to `limit` due replies for sending (queued → sending), oldest first.
 
     Safe with several workers: SQLite serialises writers (BEGIN IMMEDIATE); PostgreSQL skips
-    rows another worker holds (FOR UPDATE SKIP LOCKED).
+    rows another worker holds (FOR UPDATE SKIP LOCKED). With `platforms`, only replies in
+    conversations of those platforms are taken (the ones a connector is configured for): the
+    others stay queued, untouched.
     """
     now = clock()
+    query = select(_O.id).where(
+        _O.state == OutboxState.QUEUED.value,
+        or_(_O.next_attempt_at.is_(None), _O.next_attempt_at <= now))
+    if platforms is not None:
+        query = query.where(_O.conversation_id.in_(
+            select(_C.id).where(_C.platform.in_(sorted(platforms)))))
     with db.write(engine) as conn:
         ids = list(conn.execute(
-            select(_O.id)
-            .where(_O.state == OutboxState.QUEUED.value,
-                   or_(_O.next_attempt_at.is_(None), _O.next_attempt_at <= now))
-            .order_by(_O.id).limit(limit).with_for_update(skip_locked=True)
+            query.order_by(_O.id).limit(limit).with_for_update(skip_locked=True)
         ).scalars())
         if not ids:
             return []
@@ -227,11 +233,27 @@ def mark_unknown(engine: Engine, outbox_id: int, error: str, *, worker: str = "s
 
 def resolve_unknown(engine: Engine, outbox_id: int, *, external_id: str | None,
                     worker: str = "sender", clock: Clock = utcnow) -> OutboxView:
-    """After reading the thread on the platform: found (→ sent) or not (→ queued, now)."""
-    if external_id:
+    """After reading the thread on the platform: found (→ sent) or not (→ queued, now).
+
+    `external_id` is None when it was not found; '' is found, for an action that creates
+    nothing (a hide, a delete).
+    """
+    if external_id is not None:
         return mark_sent(engine, outbox_id, external_id, worker=worker, clock=clock)
     return _simple(engine, outbox_id, (OutboxState.UNKNOWN,), OutboxState.QUEUED,
                    "outbox.requeued", worker, clock, next_attempt_at=None)
+
+
+def defer(engine: Engine, outbox_id: int, *, until: datetime | None, reason: str,
+          worker: str = "sender", clock: Clock = utcnow) -> OutboxView:
+    """Give back a claimed reply that was not sent (sending → queued), due at `until`.
+
+    For a platform that asked us to wait (a rate limit) or a worker that stops before its
+    turn came: nothing went on the network, so the attempt is not counted.
+    """
+    return _simple(engine, outbox_id, (OutboxState.SENDING,), OutboxState.QUEUED,
+                   "outbox.deferred", worker, clock, attempts=_O.attempts - 1,
+                   next_attempt_at=until, last_error=reason[:500])
 
 
 def expire_leases(engine: Engine, *, clock: Clock = utcnow) -> int:

@@ -25,7 +25,10 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?|\?+|!+")
 _FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": " ", "'": " ", "`": " ", "ø": "o"})
 _PREFIX_KEY = 3
 _FUZZY_MIN = 4
-_FUZZY_CACHE = 50_000
+_WORD_CACHE = 100_000
+"""Words whose lookups are remembered; past this the memory starts afresh."""
+_NOTHING: Any = ()
+"""A word that starts no term and has no typo of one."""
 
 
 def fold(text: str) -> str:
@@ -134,6 +137,11 @@ class _Index:
     """Terms starting with a `*` word, by its first letters."""
     patterns: Any = None
     """An RE2 set: every pattern in one pass over the text."""
+    heads: dict[str, dict[str, list[_Phrase]]] = field(default_factory=dict)
+    """`pairs` by first word, then second word."""
+    seen: dict[str, Any] = field(default_factory=dict)
+    """What each word of past messages can start (`Lexicon._word`): most words of a message
+    were seen before and start nothing, so reading one costs a single lookup."""
 
 
 @dataclass
@@ -143,7 +151,6 @@ class Lexicon:
     _phrases: list[_Phrase] = field(default_factory=list)
     _fuzzy: dict[int, list[tuple[str, str, float]]] = field(default_factory=dict)
     _patterns: list[tuple[str, str, float]] = field(default_factory=list)
-    _fuzzy_seen: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
     _index: _Index | None = None
 
     def add(self, label: str, term: str, weight: float = 1.0) -> None:
@@ -200,6 +207,9 @@ class Lexicon:
                 index.pairs.setdefault(f"{words[0]} {words[1]}", []).append(phrase)
             else:
                 index.first.setdefault(words[0], []).append(phrase)
+        for key, phrases in index.pairs.items():
+            one, two = key.split(" ")
+            index.heads.setdefault(one, {})[two] = phrases
         if self._patterns:
             patterns = re2.Set.SearchSet(re2.Options())
             for _label, pattern, _weight in self._patterns:
@@ -210,45 +220,64 @@ class Lexicon:
         return index
 
     def find(self, message: Normalised) -> list[Hit]:
-        """Every term of the lexicon found in `message`, in order of position."""
+        """Every term of the lexicon found in `message`, in order of position (typos after
+        exact terms, patterns last)."""
         index = self._index or self._build()
         tokens = message.tokens
         last = len(tokens) - 1
         hits: list[Hit] = []
-        matched_at: set[int] = set()
-        single, pairs, first, prefixed = index.single, index.pairs, index.first, index.prefixed
+        typos: list[Hit] = []
+        seen, word = index.seen, self._word
         for i, tok in enumerate(tokens):
-            found = single.get(tok)
-            if found:
-                hits.extend(Hit(label, term, i, i + 1, weight) for label, term, weight in found)
-                matched_at.add(i)
-            candidates: list[_Phrase] = []
-            if i < last:
-                candidates.extend(pairs.get(f"{tok} {tokens[i + 1]}", ()))
-            candidates.extend(first.get(tok, ()))
-            if len(tok) >= _PREFIX_KEY:
-                candidates.extend(prefixed.get(tok[:_PREFIX_KEY], ()))
-            for phrase in candidates:
+            info = seen.get(tok)
+            if info is None:
+                info = word(index, tok)
+            if info is _NOTHING:
+                continue
+            single, heads, phrases, fuzzy = info
+            matched = False
+            if single:
+                hits.extend(Hit(label, term, i, i + 1, weight) for label, term, weight in single)
+                matched = True
+            if heads and i < last:
+                for phrase in heads.get(tokens[i + 1], ()):
+                    if _matches(phrase, tokens, i):
+                        hits.append(Hit(phrase.label, phrase.term, i, i + len(phrase.words),
+                                        phrase.weight))
+                        matched = True
+            for phrase in phrases:
                 if _matches(phrase, tokens, i):
                     hits.append(Hit(phrase.label, phrase.term, i, i + len(phrase.words),
                                     phrase.weight))
-                    matched_at.add(i)
-        if self._fuzzy:
-            for i, tok in enumerate(tokens):
-                if i in matched_at or len(tok) < _FUZZY_MIN or not tok.isalpha():
-                    continue
-                for label, term, weight in self._typos(tok):
-                    hits.append(Hit(label, term, i, i + 1, weight))
+                    matched = True
+            if fuzzy and not matched:
+                typos.extend(Hit(label, term, i, i + 1, weight) for label, term, weight in fuzzy)
+        hits += typos
         if index.patterns is not None:
             for which in index.patterns.Match(message.text) or ():
                 label, pattern, weight = self._patterns[which]
                 hits.append(Hit(label, pattern, -1, -1, weight))
         return hits
 
+    def _word(self, index: _Index, tok: str) -> Any:
+        """What a word can start: exact single-word terms, phrases by their second word,
+        other phrases (first word exact or `*`-ended), and terms it is a typo of; `_NOTHING`
+        when none. Remembered in `index.seen`."""
+        single = tuple(index.single.get(tok, ()))
+        heads = index.heads.get(tok)
+        phrases = tuple(index.first.get(tok, ()))
+        if len(tok) >= _PREFIX_KEY:
+            phrases += tuple(index.prefixed.get(tok[:_PREFIX_KEY], ()))
+        fuzzy = self._typos(tok) if self._fuzzy and len(tok) >= _FUZZY_MIN and tok.isalpha() \
+            else ()
+        info = (single, heads, phrases, fuzzy) if single or heads or phrases or fuzzy \
+            else _NOTHING
+        if len(index.seen) >= _WORD_CACHE:
+            index.seen.clear()
+        index.seen[tok] = info
+        return info
+
     def _typos(self, tok: str) -> tuple[tuple[str, str, float], ...]:
-        cached = self._fuzzy_seen.get(tok)
-        if cached is not None:
-            return cached
         # OSA distance: a swap of two letters ("refnud") is one typo, as people make them.
         edits = 1 if len(tok) <= 6 else 2
         found = []
@@ -256,10 +285,7 @@ class Lexicon:
             for label, term, weight in self._fuzzy.get(length, ()):
                 if term != tok and OSA.distance(tok, term, score_cutoff=edits) <= edits:
                     found.append((label, term, weight))
-        result = tuple(found)
-        if len(self._fuzzy_seen) < _FUZZY_CACHE:
-            self._fuzzy_seen[tok] = result
-        return result
+        return tuple(found)
 
 
 def _matches(phrase: _Phrase, tokens: tuple[str, ...], start: int) -> bool:

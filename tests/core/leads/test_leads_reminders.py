@@ -1,0 +1,79 @@
+"""Reminders re-engage a quiet lead: at most N, never after a reply or a stop word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.core.leads.conftest import Chat
+from workstation import paths
+from workstation.workers.reminders import run_due
+
+
+def nudges(chat: Chat) -> list[dict]:
+    return [o for o in chat.outbox() if o["idempotency_key"].startswith("lead-reminder:")]
+
+
+def test_a_quiet_lead_is_reminded_at_most_twice(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    (pending,) = [r for r in chat.reminders() if r["state"] == "pending"]
+    assert pending["due_at"] == chat.clock() + __import__("datetime").timedelta(hours=20)
+    for _ in range(4):
+        chat.clock.advance(hours=21)
+        run_due(chat.engine, clock=chat.clock)
+    sent = nudges(chat)
+    assert len(sent) == 2 and {o["author_kind"] for o in sent} == {"bot"}
+    assert {o["template_id"] for o in sent} == {"lead-reminder"}
+    assert all("LUMEN10" in o["text"] or "Any question" in o["text"] or "code" not in o["text"]
+               for o in sent)
+    assert not [r for r in chat.reminders() if r["state"] == "pending"]
+
+
+def test_a_reply_cancels_the_reminder(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    first = chat.reminders()[0]
+    chat.send("for home")
+    states = {r["id"]: r["state"] for r in chat.reminders()}
+    assert states[first["id"]] == "cancelled"
+    assert list(states.values()).count("pending") == 1  # after the next question
+    assert "reminder.cancelled" in chat.actions()
+
+
+def test_a_stop_word_cancels_everything_for_good(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    chat.send("arrête")
+    assert not [r for r in chat.reminders() if r["state"] == "pending"]
+    chat.clock.advance(days=3)
+    run_due(chat.engine, clock=chat.clock)
+    assert nudges(chat) == [] and chat.lead()["opted_out_at"] is not None
+    assert "lead.opted_out" in chat.actions()
+
+
+def test_unsubscribe_in_english(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    chat.send("Unsubscribe please")
+    assert chat.state()["status"] == "stopped"
+
+
+def test_the_limit_comes_from_flows_toml(chat: Chat, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    source = paths.shipped("flows.toml").read_text(encoding="utf-8")
+    custom = tmp_path / "flows.toml"
+    custom.write_text(source.replace("max = 2 ", "max = 1 "), encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_FLOWS", str(custom))
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    for _ in range(3):
+        chat.clock.advance(hours=21)
+        run_due(chat.engine, clock=chat.clock)
+    assert len(nudges(chat)) == 1
+
+
+def test_a_reminder_due_after_a_reply_does_not_go_out(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    chat.send("for home")
+    chat.send("blue")  # unclear: asked again, a reminder waits
+    chat.send("I'd like to talk to a real person")
+    chat.clock.advance(days=2)
+    run_due(chat.engine, clock=chat.clock)
+    assert nudges(chat) == []

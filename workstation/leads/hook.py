@@ -1,0 +1,133 @@
+"""The leads work's hook into ingest: qualifier flows, opt-outs, reminders, UGC, attribution.
+
+`automation.Automation` calls `note` for every customer message as triage folds it into its
+thread, and `flush` once the batch's messages are stored. Everything then happens in the
+batch's transaction, message by message in time order: a stop word ends the flow and the
+reminders; any reply cancels the pending reminder; promo codes and UTM campaigns are noted on
+the lead; a pending UGC request reads its answer, a shared photo gets one; an active flow
+reads the answer (following the customer from a comment into their DM thread), and a rule's
+`qualifier = "FLOW"` starts a flow. The store is read once per batch for flows and requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from workstation.events import Event
+from workstation.models import Lead, QualifierState, Reminder
+from workstation.services import leads as lead_service
+
+from . import attribution, config, ugc
+from .flow import Cues
+from .runner import FlowRunner
+from .words import words
+
+SHORT = 6
+"""A one-word stop term ("stop", "arrête") opts out in a message of at most this many words;
+a longer message needs one of the phrases ("leave me alone")."""
+_Q = QualifierState.__table__.c  # type: ignore[attr-defined]
+_L = Lead.__table__.c  # type: ignore[attr-defined]
+_R = Reminder.__table__.c  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    conversation_id: int
+    contact_id: int | None
+    event: Event
+    lang: str
+    cues: Cues
+    qualifier: str
+    """The flow a rule asked to start ('' for none)."""
+
+
+class LeadHook:
+    """Collects a batch's customer messages, then does the leads work on them."""
+
+    def __init__(self, conn: Connection, now: datetime, auto_assign: frozenset[str]) -> None:
+        self.conn = conn
+        self.now = now
+        self.auto_assign = auto_assign
+        self.book = config.current()
+        self.items: list[_Item] = []
+
+    def handles(self, do: str, value: Any) -> bool:
+        """Whether a rule action is this hook's to carry out (a qualifier naming a flow)."""
+        return do == "qualifier" and value in self.book.flows
+
+    def note(self, conversation_id: int, contact_id: int | None, event: Event, verdict: Any,
+             angry: bool = False, confused: bool = False) -> None:
+        """Remember one customer message and what triage read in it."""
+        flow = next((a["value"] for a in verdict.actions
+                     if a["do"] == "qualifier" and a["value"] in self.book.flows), "")
+        cues = Cues(verdict.sentiment, angry, confused, tuple(verdict.intents),
+                    tuple(verdict.tags))
+        self.items.append(_Item(conversation_id, contact_id, event, verdict.lang, cues, flow))
+
+    def flush(self) -> None:
+        """Do the work for every message noted, in order."""
+        if not self.items:
+            return
+        conversations = {i.conversation_id for i in self.items}
+        dm_contacts = {i.contact_id for i in self.items
+                       if i.contact_id is not None and i.event.kind == "dm"}
+        runner = FlowRunner(self.conn, self.book, self.now, self.auto_assign)
+        runner.load(conversations, dm_contacts)
+        requests = ugc.pending(self.conn, conversations, dm_contacts)
+        reminded = set(self.conn.execute(select(_R.conversation_id).where(
+            _R.kind == "lead", _R.state == "pending", _R.conversation_id.in_(conversations)
+        )).scalars())
+        for item in self.items:
+            self._one(item, runner, requests, reminded)
+
+    def _lead(self, conversation_id: int) -> Any:
+        return self.conn.execute(select(_L.id, _L.opted_out_at).where(
+            _L.conversation_id == conversation_id).order_by(_L.id.desc()).limit(1)).first()
+
+    def _one(self, item: _Item, runner: FlowRunner, requests: list[Any],
+             reminded: set[int]) -> None:
+        conv, event, now = item.conversation_id, item.event, self.now
+        folded = words(event.text)
+        state = runner.find(conv, item.contact_id, event)
+        lead_id = state["lead_id"] if state is not None else None
+        stop_word = self.book.opt_out_words.find(folded)
+        if stop_word and " " not in stop_word and len(folded.split()) > SHORT:
+            stop_word = None  # "stop asking me questions, this is ridiculous" is anger
+        codes = attribution.promo_codes(event.text, self.book.promo_codes)
+        campaign = attribution.utm_campaign(event.text)
+        if lead_id is None and (stop_word or codes or campaign or conv in reminded):
+            found = self._lead(conv)
+            lead_id = found.id if found is not None else None
+        if lead_id is not None:
+            cancelled = runner.cancel_reminders(lead_id, conv, "the customer replied")
+            if cancelled:
+                reminded.discard(conv)
+            if codes or campaign:
+                lead_service.attribute_conn(self.conn, lead_id, now=now, promo_codes=codes,
+                                            campaign=campaign)
+        if stop_word:
+            if lead_id is not None:
+                lead_service.opt_out_conn(self.conn, lead_id, now=now, word=stop_word)
+            runner.stop(state, f"the customer said {stop_word!r}")
+            return
+        request = next((r for r in requests if r.conversation_id == conv
+                        or (event.kind == "dm" and r.contact_id == item.contact_id
+                            and r.platform == event.platform)), None)
+        if request is not None and state is None:
+            ugc.answer(self.conn, self.book, request, conv, folded, now=now)
+            requests.remove(request)
+            return
+        if state is not None:
+            runner.advance(state, conv, item.lang, event, item.cues)
+        elif item.qualifier:
+            runner.start(item.qualifier, conv, item.contact_id, item.lang, event)
+        elif ugc.shares_content(self.book, event, folded):
+            ugc.request(self.conn, self.book, conv, event, lang=_lang(item.lang), now=now)
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in config.LANGS else "en"

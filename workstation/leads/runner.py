@@ -1,0 +1,232 @@
+"""Runs qualifier flows against the store, inside the ingest transaction.
+
+`flow` decides, this module acts: it keeps the `qualifier_state` rows, sends the bot's
+messages through `outbound`, moves the lead's stage and answers through the lead service,
+routes to sales or to a person, and keeps the reminders in step. Every change is audited
+by the bot (`lead.flow_started`, `lead.answer`, `lead.unclear`, `lead.handoff`,
+`lead.routed`, `lead.flow_ended`...).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, or_, select, update
+
+from workstation import audit
+from workstation.events import Event
+from workstation.models import Conversation, Lead, Post, Priority, QualifierState
+from workstation.replies import slots
+from workstation.services import leads as lead_service
+from workstation.services.reply_context import load_thread
+
+from . import flow as flow_logic
+from . import form_link, messages, outbound
+from .config import LANGS, Flow, FlowBook
+from .flow import Cues, FlowState, Outcome, Say
+
+_Q = QualifierState.__table__.c  # type: ignore[attr-defined]
+_STATE = QualifierState.__table__  # type: ignore[attr-defined]
+_C = Conversation.__table__.c  # type: ignore[attr-defined]
+_P = Post.__table__.c  # type: ignore[attr-defined]
+_L = Lead.__table__.c  # type: ignore[attr-defined]
+_FIELDS = ("conversation_id", "step", "status", "asked", "retries", "off_script", "answers",
+           "end_reason", "updated_at", "ended_at")
+
+
+def tone_of(book: FlowBook, platform: str, caption: str) -> str:
+    """formal on formal platforms; playful for a caption with an emoji or "!"; else warm."""
+    if platform in book.formal_platforms:
+        return "formal"
+    if "!" in caption or any(unicodedata.category(c) == "So" for c in caption[:2000]):
+        return "playful"
+    return "warm"
+
+
+class FlowRunner:
+    """The active flows of one batch, and what to do with each customer message."""
+
+    def __init__(self, conn: Connection, book: FlowBook, now: datetime,
+                 auto_assign: frozenset[str]) -> None:
+        self.conn = conn
+        self.book = book
+        self.now = now
+        self.auto_assign = auto_assign
+        self.active: list[dict[str, Any]] = []
+        self.guardrails = replace(outbound._guardrails(), max_questions=book.max_questions)
+
+    def load(self, conversations: set[int], contacts: set[int]) -> None:
+        """Read the active flows of these conversations and of these people's DMs."""
+        query = select(_STATE).where(_Q.status == "active", or_(
+            _Q.conversation_id.in_(conversations), _Q.contact_id.in_(contacts)))
+        self.active = [dict(row) for row in self.conn.execute(query).mappings()]
+
+    def find(self, conversation_id: int, contact_id: int | None, event: Event
+             ) -> dict[str, Any] | None:
+        """The active flow this message answers: the conversation's, else (for a DM) the
+        flow its author is in on the same platform (the bot wrote to them privately)."""
+        for state in self.active:
+            if state["conversation_id"] == conversation_id and state["status"] == "active":
+                return state
+        if event.kind == "dm" and contact_id is not None:
+            for state in self.active:
+                if (state["contact_id"] == contact_id and state["platform"] == event.platform
+                        and state["status"] == "active"):
+                    return state
+        return None
+
+    def cancel_reminders(self, lead_id: int, conversation_id: int, reason: str) -> int:
+        """Stop on a reply: the lead's pending reminders are cancelled."""
+        return outbound.cancel_reminders(self.conn, now=self.now, reason=reason, lead_id=lead_id)
+
+    def stop(self, state: dict[str, Any] | None, reason: str) -> None:
+        """End a flow without a word (the customer opted out)."""
+        if state is None:
+            return
+        state.update(status="stopped", end_reason=reason, ended_at=self.now)
+        self._save(state)
+
+    def start(self, flow_id: str, conversation_id: int, contact_id: int | None, lang: str,
+              event: Event) -> None:
+        """Open `flow_id` in a conversation, once: never twice in one conversation, never
+        while its author is in another flow, never for a lead that opted out."""
+        flow = self.book.flows[flow_id]
+        ran = self.conn.execute(select(_Q.id).where(or_(
+            _Q.conversation_id == conversation_id,
+            _Q.origin_conversation_id == conversation_id))).first()
+        busy = contact_id is not None and any(s["contact_id"] == contact_id
+                                              and s["status"] == "active" for s in self.active)
+        if ran is not None or busy:
+            return
+        lead_id = lead_service.ensure_lead_conn(self.conn, conversation_id, now=self.now)
+        if self.conn.execute(select(_L.opted_out_at).where(_L.id == lead_id)).scalar():
+            return
+        caption = self.conn.execute(
+            select(_P.caption).join(Conversation.__table__, _C.post_id == _P.id)  # type: ignore[attr-defined]
+            .where(_C.id == conversation_id)).scalar() or ""
+        tone = tone_of(self.book, event.platform, caption)
+        fs, outcome = flow_logic.start(flow, platform=event.platform,
+                                       lang=lang if lang in LANGS else "en", tone=tone)
+        row = {"conversation_id": conversation_id, "origin_conversation_id": conversation_id,
+               "lead_id": lead_id, "contact_id": contact_id, "platform": event.platform,
+               "flow": flow.id, "lang": fs.lang, "tone": tone, "step": 0, "status": "active",
+               "asked": fs.asked, "retries": 0, "off_script": 0, "answers": {},
+               "end_reason": "", "started_at": self.now, "updated_at": self.now,
+               "ended_at": None}
+        row["id"] = self.conn.execute(_STATE.insert().returning(_Q.id), row).scalar_one()
+        self.active.append(row)
+        self._audit("lead.flow_started", row, flow=flow.id, lang=fs.lang, tone=tone,
+                    message=event.id)
+        self._apply(row, flow, fs, outcome)
+
+    def advance(self, row: dict[str, Any], conversation_id: int, lang: str, event: Event,
+                cues: Cues) -> None:
+        """Read a customer message as the answer to the flow's waiting question."""
+        flow = self.book.flows.get(row["flow"])
+        if row["conversation_id"] != conversation_id:
+            self._audit("lead.flow_moved", row, to=conversation_id)
+            row["conversation_id"] = conversation_id
+        if flow is None:  # the flow was removed from flows.toml: a person takes over
+            self._hand_over(row, "the flow no longer exists")
+            self._save(row)
+            return
+        fs = FlowState(flow.id, row["lang"], row["tone"], row["platform"], row["step"],
+                       row["status"], row["asked"], row["retries"], row["off_script"],
+                       dict(row["answers"] or {}))
+        question = flow.questions[fs.step].key
+        outcome = flow_logic.advance(self.book, flow, fs, event.text, cues,
+                                     event.created_at.date())
+        if outcome.unclear:
+            self._audit("lead.unclear", row, question=question, off_script=fs.off_script,
+                        message=event.id)
+        self._apply(row, flow, fs, outcome)
+
+    def _apply(self, row: dict[str, Any], flow: Flow, fs: FlowState, outcome: Outcome) -> None:
+        row.update(step=fs.step, status=fs.status, asked=fs.asked, retries=fs.retries,
+                   off_script=fs.off_script, answers=fs.answers, end_reason=fs.end_reason,
+                   updated_at=self.now)
+        lead_id = row["lead_id"]
+        if outcome.answered:
+            lead_service.record_answers_conn(self.conn, lead_id, outcome.answered, now=self.now)
+        if outcome.stage:
+            lead_service.change_stage_conn(self.conn, lead_id, outcome.stage, now=self.now,
+                                           actor="bot", actor_kind=outbound.BOT["actor_kind"],
+                                           reason=outcome.sales_reason or f"flow {flow.id}",
+                                           forward_only=True)
+        for say in outcome.say:
+            if say.kind == "handoff":
+                self._hand_over(row, outcome.handoff_reason)
+            elif say.kind == "sales":
+                self._to_sales(row, flow, fs, outcome.sales_reason)
+            elif not self._say(row, flow, fs, say):
+                self._hand_over(row, "a guardrail stopped the bot's message")
+        if row["status"] != "active":
+            row["ended_at"] = self.now
+            self._audit("lead.flow_ended", row, status=row["status"], reason=row["end_reason"],
+                        asked=row["asked"])
+        self._save(row)
+        self._remind(row, lead_id)
+
+    def _say(self, row: dict[str, Any], flow: Flow, fs: FlowState, say: Say) -> bool:
+        conv = row["conversation_id"]
+        thread = load_thread(self.conn, conv)
+        values = {"first_name": slots.first_name(thread.contact_name),
+                  "name": thread.contact_name,
+                  "handle": f"@{thread.contact_handle.lstrip('@')}" if thread.contact_handle
+                  else "", "promo_code": flow.offer.promo_code, "link": self._link(row, flow)}
+        text, options, template_id = messages.compose(self.book, flow, fs, say, values,
+                                                      seed=row["id"])
+        key = f"flow:{row['id']}:{fs.asked}:{say.kind}:{say.step}"
+        return outbound.send_text(self.conn, conv, text, lang=fs.lang, template_id=template_id,
+                                  key=key, now=self.now, options=options,
+                                  config=self.guardrails)
+
+    def _link(self, row: dict[str, Any], flow: Flow) -> str:
+        if flow.offer.kind in ("call", "guide"):
+            return flow.offer.url
+        if flow.offer.kind != "form" or not self.book.form_url:
+            return ""
+        campaign = self.conn.execute(select(_L.campaign).where(_L.id == row["lead_id"])).scalar()
+        return form_link.build(self.book.form_url, conversation_id=row["origin_conversation_id"],
+                               lead_id=row["lead_id"], campaign=campaign or "",
+                               platform=row["platform"], lang=row["lang"])
+
+    def _hand_over(self, row: dict[str, Any], reason: str) -> None:
+        row.update(status="handoff", end_reason=reason)
+        conv = row["conversation_id"]
+        outbound.send_template(self.conn, conv, self.book.handoff_template, lang=row["lang"],
+                               key=f"flow:{row['id']}:handoff", now=self.now)
+        outbound.route(self.conn, conv, role="agent", reason=reason, tag="bot-handoff",
+                       now=self.now, priority=Priority.HIGH, escalate=False,
+                       auto_assign=self.auto_assign)
+        self._audit("lead.handoff", row, reason=reason)
+
+    def _to_sales(self, row: dict[str, Any], flow: Flow, fs: FlowState, reason: str) -> None:
+        self._say(row, flow, fs, Say("sales"))
+        outbound.route(self.conn, row["conversation_id"], role=self.book.sales_role,
+                       reason=f"lead for sales ({reason})", tag="sales", now=self.now,
+                       priority=Priority.URGENT, escalate=True, auto_assign=self.auto_assign)
+        self._audit("lead.routed", row, role=self.book.sales_role, reason=reason)
+
+    def _remind(self, row: dict[str, Any], lead_id: int) -> None:
+        lead = self.conn.execute(select(_L.stage, _L.opted_out_at).where(_L.id == lead_id)).one()
+        if (row["status"] in ("active", "done") and lead.stage in self.book.reminder_stages
+                and lead.opted_out_at is None):
+            outbound.schedule_reminder(self.conn, row["conversation_id"], lead_id,
+                                       due=self.now + self.book.reminder_delay, now=self.now,
+                                       limit=self.book.reminder_max)
+        else:
+            outbound.cancel_reminders(self.conn, now=self.now, lead_id=lead_id,
+                                      reason=f"flow {row['status']}")
+
+    def _save(self, row: dict[str, Any]) -> None:
+        self.conn.execute(update(_STATE).where(_Q.id == row["id"])
+                          .values({k: row[k] for k in _FIELDS}))
+
+    def _audit(self, action: str, row: dict[str, Any], **details: Any) -> None:
+        audit.record(self.conn, action, **outbound.BOT, target_kind="lead",
+                     target_id=row["lead_id"], conversation_id=row["conversation_id"],
+                     at=self.now, details=details)

@@ -1,0 +1,247 @@
+"""The sender job: compose the bot's drafts, then drive the outbox to the platforms.
+
+One run: write the text of the drafts automation queued (`compose_drafts`), turn rows whose
+worker died mid-send into `unknown` (`expire_leases`), reconcile every `unknown` row by
+reading the thread on the platform (`find_sent`) *before* any new send, then claim due rows
+in small batches and send them until the outbox is empty, the time budget is spent or the
+leadership is lost. The connector's error class decides each row's fate:
+
+- `RateLimited`: given back, due after `retry_after`, the attempt not counted; the platform
+  gets nothing more this run;
+- `OutcomeUnknown`, `Malformed` or an unexpected error: `unknown` (posted or not, we cannot
+  tell: reconciled next run, never resent blindly);
+- `Transient`: retried later with backoff; `Rejected`: failed for good, shown to the agent.
+
+Rows of platforms with no connector configured are never claimed: they wait, queued. A DM
+whose messaging window closed while it waited fails with the reason, since sending it would
+be refused (or worse, count against the page).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+from workstation import db
+from workstation.clock import Clock, utcnow
+from workstation.connectors.base import (
+    Connector,
+    ConnectorError,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from workstation.models import AuthorKind, Conversation, Outbox, OutboxState
+from workstation.replies import guardrails
+from workstation.replies.guardrails import ReplyContext, WindowState
+from workstation.services import outbox
+from workstation.services.replies import compose_drafts
+from workstation.text import inert
+
+from .outgoing import CHANNELS, Target, targets
+
+WORKER = "sender"
+BATCH = 20
+"""Rows claimed at a time: few enough that a stop leaves little to give back."""
+BUDGET = 20.0
+"""Seconds one run may spend sending before it lets the next run start over."""
+
+_O = Outbox.__table__.c  # type: ignore[attr-defined]
+_C = Conversation.__table__.c  # type: ignore[attr-defined]
+
+
+def _always() -> bool:
+    return True
+
+
+@dataclass
+class SendReport:
+    """What a run of the sender did."""
+
+    composed: int = 0
+    expired: int = 0
+    reconciled: int = 0
+    """`unknown` rows found on the platform (now sent)."""
+    requeued: int = 0
+    """`unknown` rows not found on the platform (queued again)."""
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    unknown: int = 0
+    deferred: int = 0
+
+    def summary(self) -> str:
+        """'sent 12, retrying 1' (only what happened), '' when nothing did."""
+        return ", ".join(f"{f.name} {getattr(self, f.name)}" for f in fields(self)
+                         if getattr(self, f.name))
+
+
+def send_outbox(
+    engine: Engine, connectors: Mapping[str, Connector], *, clock: Clock = utcnow,
+    guard: Callable[[], bool] = _always, batch: int = BATCH, budget: float = BUDGET,
+    rng: random.Random | None = None, log: Callable[[str], None] | None = None,
+) -> SendReport:
+    """One run of the sender (safe to run twice, or in two processes at once).
+
+    Args:
+        engine: the store.
+        connectors: platform → connector (`outgoing.by_platform`).
+        clock: the current time.
+        guard: false once this process may no longer work (lost leadership, stopping).
+        batch: rows claimed at a time.
+        budget: seconds of sending per run.
+        rng: jitter of the retry backoff.
+        log: where one-line notes go (a connector error's reason).
+    """
+    report = SendReport()
+    report.composed = compose_drafts(engine, clock=clock)
+    report.expired = outbox.expire_leases(engine, clock=clock)
+    if not connectors or not guard():
+        return report
+    reconcile(engine, connectors, report, clock=clock, guard=guard, log=log)
+    blocked: dict[str, datetime] = {}
+    deadline = time.monotonic() + budget
+    while guard() and time.monotonic() < deadline:
+        platforms = set(connectors) - set(blocked)
+        if not platforms:
+            break
+        claimed = outbox.claim(engine, worker=WORKER, limit=batch, clock=clock,
+                               platforms=platforms)
+        if not claimed:
+            break
+        found = targets(engine, [row.id for row in claimed])
+        for row in claimed:
+            target = found[row.id]
+            platform = target.item.platform
+            if not guard():
+                _give_back(engine, row.id, None, "the worker stopped first", clock, report)
+            elif platform in blocked:
+                _give_back(engine, row.id, blocked[platform], "rate limited", clock, report)
+            else:
+                until = _send_one(engine, connectors[platform], target, clock, rng, report, log)
+                if until is not None:
+                    blocked[platform] = until
+    return report
+
+
+def reconcile(
+    engine: Engine, connectors: Mapping[str, Connector], report: SendReport, *,
+    clock: Clock = utcnow, guard: Callable[[], bool] = _always,
+    log: Callable[[str], None] | None = None, limit: int = 200,
+) -> None:
+    """Settle `unknown` rows: found on the platform → sent, not found → queued again.
+
+    A row whose platform cannot be read now stays `unknown` until a later run.
+    """
+    with db.read(engine) as conn:
+        ids = list(conn.execute(
+            select(_O.id).select_from(Outbox.__table__.join(  # type: ignore[attr-defined]
+                Conversation.__table__, _C.id == _O.conversation_id))  # type: ignore[attr-defined]
+            .where(_O.state == OutboxState.UNKNOWN.value, _C.platform.in_(sorted(connectors)))
+            .order_by(_O.id).limit(limit)).scalars())
+    for outbox_id, target in targets(engine, ids).items():
+        if not guard():
+            return
+        try:
+            found = connectors[target.item.platform].find_sent(target.item)
+        except ConnectorError as exc:
+            _note(log, target, f"still unknown: {exc}")
+            continue
+        try:
+            outbox.resolve_unknown(engine, outbox_id, external_id=found, worker=WORKER,
+                                   clock=clock)
+        except outbox.OutboxStateError:
+            continue  # an agent or another worker settled it meanwhile
+        if found is not None:
+            report.reconciled += 1
+        else:
+            report.requeued += 1
+
+
+def _send_one(engine: Engine, connector: Connector, target: Target, clock: Clock,
+              rng: random.Random | None, report: SendReport,
+              log: Callable[[str], None] | None) -> datetime | None:
+    """Send one claimed row and record the outcome; when its platform asked us to wait, the
+    time until which it must not be called again, else None."""
+    item = target.item
+    refusal = _refusal(target, clock)
+    if refusal:
+        _settle(outbox.mark_failed, engine, item.outbox_id, refusal, clock, retryable=False)
+        report.failed += 1
+        return None
+    try:
+        external_id = connector.send(item)
+    except RateLimited as exc:
+        wait = max(exc.retry_after, 0.0)
+        until = clock() + timedelta(seconds=wait)
+        _give_back(engine, item.outbox_id, until, f"rate limited: {exc}", clock, report)
+        _note(log, target, f"rate limited for {wait:.0f}s")
+        return until
+    except Transient as exc:
+        view = _settle(outbox.mark_failed, engine, item.outbox_id, str(exc), clock, rng=rng)
+        _count_failure(view, report)
+        _note(log, target, f"will retry: {exc}")
+    except Rejected as exc:
+        _settle(outbox.mark_failed, engine, item.outbox_id, str(exc), clock, retryable=False)
+        report.failed += 1
+        _note(log, target, f"refused: {exc}")
+    except Exception as exc:  # OutcomeUnknown, Malformed, a connector's bug: posted or not?
+        reason = str(exc) or type(exc).__name__
+        _settle(outbox.mark_unknown, engine, item.outbox_id, reason, clock)
+        report.unknown += 1
+        _note(log, target, f"outcome unknown: {reason}")
+    else:
+        _settle(outbox.mark_sent, engine, item.outbox_id, external_id, clock)
+        report.sent += 1
+    return None
+
+
+def _refusal(target: Target, clock: Clock) -> str:
+    """Why the row must not be sent at all ('' when it may)."""
+    item = target.item
+    if item.channel not in CHANNELS:
+        return f"unknown channel {item.channel!r}"
+    if item.channel != "dm":
+        return ""
+    ctx = ReplyContext(platform=item.platform, channel="dm", kind=item.kind,
+                       author_kind=AuthorKind.AGENT.value if item.human_agent else "bot",
+                       now=clock(), last_inbound_at=target.last_inbound_at)
+    state = guardrails.dm_window_state(ctx, guardrails.load_config_file())
+    if state is WindowState.CLOSED:
+        return "the platform's messaging window closed before the DM could be sent"
+    if state is WindowState.HUMAN_AGENT and not item.human_agent:
+        return "past the standard messaging window only a person may answer (human-agent tag)"
+    return ""
+
+
+def _give_back(engine: Engine, outbox_id: int, until: datetime | None, reason: str,
+               clock: Clock, report: SendReport) -> None:
+    _settle(outbox.defer, engine, outbox_id, None, clock, until=until, reason=reason)
+    report.deferred += 1
+
+
+def _settle(transition: Callable[..., outbox.OutboxView], engine: Engine, outbox_id: int,
+            value: str | None, clock: Clock, **kwargs: object) -> outbox.OutboxView | None:
+    """Apply a transition; None when the row changed state meanwhile (an expired lease)."""
+    args = (engine, outbox_id) if value is None else (engine, outbox_id, value)
+    try:
+        return transition(*args, worker=WORKER, clock=clock, **kwargs)
+    except outbox.OutboxStateError:
+        return None
+
+
+def _count_failure(view: outbox.OutboxView | None, report: SendReport) -> None:
+    if view is not None and view.state == OutboxState.FAILED.value:
+        report.failed += 1
+    else:
+        report.retrying += 1
+
+
+def _note(log: Callable[[str], None] | None, target: Target, text: str) -> None:
+    if log is not None:
+        log(f"outbox #{target.item.outbox_id} ({target.item.platform}): {inert(text, limit=200)}")
