@@ -26,6 +26,10 @@ from workstation.signals.lexicon import Hit, normalise
 from workstation.sla import SlaPolicy
 
 _CAPS_MIN = 4
+_SEEN_MAX = 20_000
+"""Texts whose signals a pipeline remembers; past this it starts afresh."""
+_SEEN_TEXT = 280
+"""Longer texts are not remembered: repeats are short ("prix ?", "😍😍", a spam line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,8 @@ class Pipeline:
 
     def __init__(self, rules: RuleSet | None = None) -> None:
         self.rules = rules or load_rules()
+        self._seen: dict[tuple[str, str | None, bool], Signals] = {}
+        self._seen_rules = self.rules
 
     def is_vip(self, author: Author) -> bool:
         """Whether an author counts as a VIP under the policy's thresholds."""
@@ -103,7 +109,26 @@ class Pipeline:
         return self.policy(policy).due(since, first=first, platform=platform)
 
     def signals(self, event: Event) -> Signals:
-        """Read the text of an inbound event."""
+        """Read the text of an event (of an inbound one: all of it; outbound: its language).
+
+        Signals depend on the text, the language hint, the direction and the rules only, so
+        those of a short text met before are reused: an inbox repeats itself ("prix ?",
+        "😍", a spam wave). Distinct texts gain nothing and lose nothing measurable.
+        """
+        if self._seen_rules is not self.rules:  # new rules: what was read no longer holds
+            self._seen.clear()
+            self._seen_rules = self.rules
+        key = (event.text, event.lang, event.direction == "out")
+        found = self._seen.get(key)
+        if found is None:
+            found = self._read(event)
+            if len(event.text) <= _SEEN_TEXT:
+                if len(self._seen) >= _SEEN_MAX:
+                    self._seen.clear()
+                self._seen[key] = found
+        return found
+
+    def _read(self, event: Event) -> Signals:
         lang = language.detect(event.text, event.lang)
         if event.direction == "out":
             return Signals(lang=lang, sentiment=0.0)

@@ -95,9 +95,10 @@ def list_command(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(lead.to_json(), ensure_ascii=False))
             continue
-        print(inert(f"#{lead.id:<6} {lead.stage:<10} {lead.platform:<10} conv {lead.conversation_id:<7}"
-                    f" {lead.campaign or '-':<16} {lead.owner or '-':<10} {lead.value:>9.2f}"
-                    f"  crm {lead.crm_state or '-'}", limit=200))
+        print(inert(f"#{lead.id:<6} {lead.stage:<10} {lead.platform:<10} "
+                    f"conv {lead.conversation_id:<7} {lead.campaign or '-':<16} "
+                    f"{lead.owner or '-':<10} {lead.value:>9.2f}  crm {lead.crm_state or '-'}",
+                    limit=200))
     return EXIT_OK
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+from typing import Any
 
 from .common import EXIT_OK, UsageError, positive, store
 
@@ -42,6 +44,8 @@ def webhook(args: argparse.Namespace) -> int:
                            max_body=args.max_body)
     print(f"workstation: receiving Meta webhooks on {server.url} (ctrl+c stops)",
           file=sys.stderr)
+    # systemd and `kill` stop it with SIGTERM: finish what was accepted, as for ctrl+c.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -49,3 +53,7 @@ def webhook(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return EXIT_OK
+
+
+def _interrupt(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt

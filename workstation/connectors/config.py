@@ -98,6 +98,8 @@ def load(env: Mapping[str, str] = os.environ) -> dict[str, Platform]:
         section = file_values.get(name, {})
         token = env.get(f"WORKSTATION_{name.upper()}_TOKEN") or section.get("token", "")
         url = env.get(f"WORKSTATION_{name.upper()}_URL") or section.get("url") or default_url
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{name} URL must start with http:// or https://: {url!r}")
         if token:
             platforms[name] = Platform(name, url.rstrip("/"), Secret(token), timeout)
     return platforms

@@ -78,8 +78,7 @@ class HttpClient:
                 if attempt == self.attempts:
                     raise
                 pause = self._pause(attempt)
-                log.warning("%s: GET %s failed (%s), retry %d in %.1f s", self.platform.name,
-                            path, exc, attempt, pause)
+                log.warning("%s; retry %d in %.1f s", exc, attempt, pause)
                 self.sleep(pause)
         raise AssertionError("unreachable")
 
@@ -127,6 +126,22 @@ class HttpClient:
             seen = meta_budget(response.headers, self.limiter.clock())
         if seen is not None:
             self.limiter.observe(bucket, seen)
+
+
+def pick(body: Any, *path: str, write: bool, where: str) -> str:
+    """`body[path[0]][path[1]]...` as text, the platform's answer to a call at `where`.
+
+    Raises:
+        OutcomeUnknown: after a write (it succeeded, but we cannot tell what it created).
+        Malformed: after a read.
+    """
+    value = body
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None or value == "":
+        kind = OutcomeUnknown if write else Malformed
+        raise kind(f"{where}: answer without {'.'.join(path)}")
+    return str(value)
 
 
 def classify(platform: str, response: httpx.Response, *, write: bool,

@@ -25,9 +25,9 @@ from typing import Any
 from ..clock import Clock, utcnow
 from . import meta_events
 from .base import Malformed, Outgoing, Page, Rejected
-from .http import HttpClient
+from .http import HttpClient, pick
 from .meta_events import Unreadable, meta_time
-from .paging import pages
+from .paging import Reported, pages
 
 STREAMS = ("instagram:comments", "facebook:comments", "instagram:dm", "messenger:dm")
 IG_COMMENT_FIELDS = "id,text,timestamp,username,from,parent_id,hidden,like_count"
@@ -50,6 +50,7 @@ class MetaConnector:
         self.reply_horizon = reply_horizon
         self._ids: dict[str, str] | None = None
         self._profiles: dict[str, dict[str, Any]] = {}
+        self._reported = Reported()
 
     def __repr__(self) -> str:
         return f"MetaConnector({self.http!r})"
@@ -66,8 +67,10 @@ class MetaConnector:
         """The Page's id and its Instagram business account's id, read once."""
         if self._ids is None:
             me = self.http.get("me", {"fields": "id,name,instagram_business_account{id,username}"})
-            ig = me.get("instagram_business_account") or {}
-            self._ids = {"page": str(me["id"]), "instagram": str(ig.get("id") or "")}
+            ig = me.get("instagram_business_account") if isinstance(me, dict) else None
+            ig = ig if isinstance(ig, dict) else {}
+            page = pick(me, "id", write=False, where="meta: GET me")
+            self._ids = {"page": page, "instagram": str(ig.get("id") or "")}
         return self._ids
 
     def _brand(self) -> set[str]:
@@ -86,7 +89,7 @@ class MetaConnector:
         else:
             events = self._dms("instagram" if stream == "instagram:dm" else "messenger", since,
                                skipped)
-        yield from pages(events, position, skipped,
+        yield from pages(events, position, self._reported.fresh(skipped),
                          order=lambda e: (e["created_at"], _numeric(e["id"])),
                          position_of=lambda e: e["created_at"])
 
@@ -117,12 +120,13 @@ class MetaConnector:
         brand, events = self._brand(), []
         horizon = since - self.reply_horizon
         fields = f"{IG_COMMENT_FIELDS},replies{{{IG_COMMENT_FIELDS}}}"
-        for media in self._each(f"{media_id}/media", {"fields": "id,caption,permalink,timestamp"},
-                                MAX_POSTS):
+        media_list = self._each(f"{media_id}/media", {"fields": "id,caption,permalink,timestamp"},
+                                MAX_POSTS)
+        for media in _with_ids(media_list, "instagram media", skipped):
             for top in self._each(f"{media['id']}/comments", {"fields": fields}):
-                replies = ((top.get("replies") or {}).get("data") or []
-                           if isinstance(top, dict) else [])
-                for obj in [top, *replies]:
+                edge = top.get("replies") if isinstance(top, dict) else None
+                replies = edge.get("data") if isinstance(edge, dict) else None
+                for obj in [top, *(replies if isinstance(replies, list) else [])]:
                     self._take(events, skipped, since,
                                lambda o=obj: meta_events.ig_comment(o, media, brand))
                 if _older(top, "timestamp", horizon):
@@ -133,14 +137,14 @@ class MetaConnector:
         brand, events = self._brand(), []
         posts = self._each(f"{self.ids['page']}/posts",
                            {"fields": "id,message,permalink_url,created_time"}, MAX_POSTS)
-        for post in posts:
+        for post in _with_ids(posts, "facebook post", skipped):
             params = {"fields": FB_COMMENT_FIELDS, "filter": "stream",
                       "order": "reverse_chronological"}
             for obj in self._each(f"{post['id']}/comments", params):
-                self._take(events, skipped, since,
-                           lambda o=obj: meta_events.fb_comment(o, post, brand))
                 if _older(obj, "created_time", since):
                     break
+                self._take(events, skipped, since,
+                           lambda o=obj: meta_events.fb_comment(o, post, brand))
         return events
 
     def _dms(self, platform: str, since: datetime, skipped: list[str]) -> list[dict[str, Any]]:
@@ -148,15 +152,15 @@ class MetaConnector:
         slug = "instagram" if platform == "instagram" else "facebook"
         convs = self._each(f"{self.ids['page']}/conversations",
                            {"platform": platform, "fields": "id,updated_time"})
-        for conv in convs:
+        for conv in _with_ids(convs, f"{platform} conversation", skipped):
             if _older(conv, "updated_time", since):
                 break
             for obj in self._each(f"{conv['id']}/messages", {"fields": MESSAGE_FIELDS}):
+                if _older(obj, "created_time", since):
+                    break
                 profile = self._profile(obj, platform, brand)
                 self._take(events, skipped, since,
                            lambda o=obj, p=profile: meta_events.dm(o, slug, conv["id"], brand, p))
-                if _older(obj, "created_time", since):
-                    break
         return events
 
     def _take(self, events: list[dict[str, Any]], skipped: list[str], since: datetime,
@@ -191,8 +195,8 @@ class MetaConnector:
         channel, target = item.channel, item.reply_to
         if channel == "public":
             edge = "replies" if item.platform == "instagram" else "comments"
-            return str(self.http.write("POST", f"{target}/{edge}",
-                                       data={"message": item.text})["id"])
+            answer = self.http.write("POST", f"{target}/{edge}", data={"message": item.text})
+            return pick(answer, "id", write=True, where=f"meta: POST {target}/{edge}")
         if channel == "dm":
             return self._send_dm(item)
         if channel in ("hide", "unhide"):
@@ -216,7 +220,7 @@ class MetaConnector:
         else:
             body.update(recipient={"id": item.author_id}, **self._window(item))
         answer = self.http.write("POST", f"{self.ids['page']}/messages", json=body)
-        return str(answer["message_id"])
+        return pick(answer, "message_id", write=True, where="meta: POST messages")
 
     def _window(self, item: Outgoing) -> dict[str, str]:
         """`messaging_type` (and `tag`) allowed now, from the person's last message."""
@@ -250,14 +254,16 @@ class MetaConnector:
         brand = self._brand()
         if channel == "public":
             if item.platform == "instagram":
-                roots = dict.fromkeys(r for r in (item.thread_key, target) if r)
-                candidates = (c for root in roots
-                              for c in self._each(f"{root}/replies",
-                                                  {"fields": "id,text,from,parent_id"}))
-                return _match(candidates, "text", item.text, brand)
-            return _match(self._each(f"{target}/comments",
-                                     {"fields": "id,message,from", "filter": "stream"}),
-                          "message", item.text, brand)
+                # Replies hang under the top-level comment (the thread), whatever they answered.
+                for root in dict.fromkeys(r for r in (item.thread_key, target) if r):
+                    found = self._match_under(f"{root}/replies", {"fields": "id,text,from"},
+                                              "text", item.text)
+                    if found:
+                        return found
+                return None
+            return self._match_under(f"{target}/comments",
+                                     {"fields": "id,message,from", "filter": "stream"},
+                                     "message", item.text)
         if channel == "dm":
             thread = item.thread_key if item.kind == "dm" else self._thread_with(item)
             if not thread:
@@ -275,6 +281,15 @@ class MetaConnector:
                 return ""
             return None
         return None
+
+    def _match_under(self, path: str, params: dict[str, Any], field: str, text: str
+                     ) -> str | None:
+        """Our comment with this text on the edge `path`; None also when the edge is gone
+        (a deleted comment)."""
+        try:
+            return _match(self._each(path, params), field, text, self._brand())
+        except Rejected:
+            return None
 
     def _thread_with(self, item: Outgoing) -> str | None:
         platform = "instagram" if item.platform == "instagram" else "messenger"
@@ -295,6 +310,14 @@ def _match(candidates: Iterator[Any], field: str, text: str, brand: set[str]) ->
                 and " ".join(str(obj.get(field) or "").split()) == wanted:
             return str(obj["id"])
     return None
+
+
+def _with_ids(objects: Iterator[Any], label: str, skipped: list[str]) -> Iterator[dict[str, Any]]:
+    for obj in objects:
+        if isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj["id"]:
+            yield obj
+        else:
+            skipped.append(f"{label} without an id")
 
 
 def _older(obj: Any, field: str, moment: datetime) -> bool:

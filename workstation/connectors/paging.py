@@ -30,3 +30,21 @@ def pages(events: list[dict[str, Any]], position: str, skipped: list[str], *,
     for start in range(0, len(ordered), size):
         chunk = ordered[start:start + size]
         yield Page(chunk, position_of(chunk[-1]), skipped if start == 0 else [])
+
+
+class Reported:
+    """Unreadable items already reported by this connector: a broken item stays in the range
+    a poll re-reads (Meta repeats the last second, Instagram re-reads recent threads), and
+    should reach the dead-letter table once, not at every poll."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def fresh(self, reasons: list[str]) -> list[str]:
+        if len(self._seen) > self.LIMIT:
+            self._seen.clear()
+        new = [reason for reason in dict.fromkeys(reasons) if reason not in self._seen]
+        self._seen.update(new)
+        return new

@@ -15,8 +15,8 @@ from typing import Any
 
 from ..clock import iso, to_utc
 from .base import Malformed, Outgoing, Page, Rejected
-from .http import HttpClient
-from .paging import pages
+from .http import HttpClient, pick
+from .paging import Reported, pages
 
 STREAMS = ("x:mentions", "x:dm")
 TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets"
@@ -35,6 +35,7 @@ class XConnector:
     def __init__(self, http: HttpClient) -> None:
         self.http = http
         self._me: dict[str, str] | None = None
+        self._reported = Reported()
 
     def __repr__(self) -> str:
         return f"XConnector({self.http!r})"
@@ -48,8 +49,10 @@ class XConnector:
     @property
     def me(self) -> dict[str, str]:
         if self._me is None:
-            data = self.http.get("users/me")["data"]
-            self._me = {"id": str(data["id"]), "username": str(data.get("username") or "")}
+            body = self.http.get("users/me")
+            user_id = pick(body, "data", "id", write=False, where="x: GET users/me")
+            name = body["data"].get("username") or ""
+            self._me = {"id": user_id, "username": str(name)}
         return self._me
 
     # ------------------------------------------------------------------ reading
@@ -63,7 +66,8 @@ class XConnector:
             events = self._mentions(position, skipped)
         else:
             events = self._dms(position, skipped)
-        yield from pages(events, position, skipped, order=lambda e: int(e["id"]),
+        yield from pages(events, position, self._reported.fresh(skipped),
+                         order=lambda e: int(e["id"]),
                          position_of=lambda e: e["id"])
 
     def _each(self, path: str, params: dict[str, Any], limit_pages: int = 10_000
@@ -162,11 +166,11 @@ class XConnector:
         if channel == "public":
             answer = self.http.write("POST", "tweets", json={
                 "text": item.text, "reply": {"in_reply_to_tweet_id": target}})
-            return str(answer["data"]["id"])
+            return pick(answer, "data", "id", write=True, where="x: POST tweets")
         if channel == "dm":
             answer = self.http.write("POST", f"{self._dm_path(item)}/messages",
                                      json={"text": item.text})
-            return str(answer["data"]["dm_event_id"])
+            return pick(answer, "data", "dm_event_id", write=True, where="x: POST messages")
         if channel in ("hide", "unhide"):
             self.http.write("PUT", f"tweets/{target}/hidden", json={"hidden": channel == "hide"})
             return ""

@@ -84,8 +84,9 @@ def _upsert(engine: Engine, target: HubSpotTarget, batch: list[Item], client: ht
         if outcome.kind == "ok":
             _take_ids(engine, batch, response, clock)
             return False
-    if outcome.kind == "fail" and len(batch) > 1:
-        # One bad address fails the whole batch: find it by sending them one by one.
+    if outcome.kind == "fail" and outcome.status in (400, 409, 422) and len(batch) > 1:
+        # One bad address fails the whole batch: find it by sending them one by one (a
+        # refused token, 401/403, would fail each the same way: not worth the calls).
         return any(_upsert(engine, target, [i], client, auth, clock) for i in batch)
     for item in batch:
         item.outcome = outcome

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, or_, select, text, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, text, update
 
 from workstation import audit, db
 from workstation.clock import Clock, utcnow
@@ -64,7 +64,10 @@ def enqueue(engine: Engine, targets: Sequence[str], *, clock: Clock = utcnow) ->
 
 
 def _latest(conn: Connection) -> dict[tuple[int, str], Any]:
-    rows = conn.execute(select(_O.id, _O.lead_id, _O.target, _O.payload_hash).order_by(_O.id))
+    """The newest row of each (lead, target)."""
+    newest = select(func.max(_O.id)).group_by(_O.lead_id, _O.target)
+    rows = conn.execute(select(_O.lead_id, _O.target, _O.payload_hash)
+                        .where(_O.id.in_(newest)))
     return {(r.lead_id, r.target): r for r in rows}
 
 

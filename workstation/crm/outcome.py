@@ -30,6 +30,8 @@ class Outcome:
     error: str = ""
     wait: float | None = None
     """Seconds the target asked for (Retry-After), if it did."""
+    status: int | None = None
+    """The HTTP status, when there was an answer."""
 
     def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:
         """How long the row waits before its next attempt."""
@@ -50,10 +52,10 @@ def of_response(response: httpx.Response) -> Outcome:
     wait = _retry_after(response.headers.get("Retry-After"))
     error = f"HTTP {status}" + (f": {reason}" if (reason := _reason(response)) else "")
     if status == 429:
-        return Outcome("rate", error, wait)
+        return Outcome("rate", error, wait, status)
     if status == 408 or status >= 500:
-        return Outcome("retry", error, wait)
-    return Outcome("fail", error)
+        return Outcome("retry", error, wait, status)
+    return Outcome("fail", error, status=status)
 
 
 def of_exception(exc: httpx.HTTPError) -> Outcome:

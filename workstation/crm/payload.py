@@ -108,10 +108,13 @@ def _snapshot(row: Any) -> LeadSnapshot:
 
 
 def _answer(answers: dict[str, Any], key: str) -> str:
-    value = answers.get(key)
-    if isinstance(value, dict):  # a parsed answer may keep what was typed beside the value
-        value = value.get("value")
-    return value if isinstance(value, str) else ""
+    """An e-mail or phone the qualifier collected: under its own key, or in the `contact`
+    question's answer (`{"email": ..., "phone": ...}`)."""
+    for value in (answers.get(key), (answers.get("contact") or {}).get(key)
+                  if isinstance(answers.get("contact"), dict) else None):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
 
 
 def transcript(conn: Connection, conversation_id: int,

@@ -22,9 +22,14 @@ _NOT_CODES = frozenset({"PROMO", "CODE", "COUPON", "POUR", "FOR", "THE", "CETTE"
 def promo_codes(text: str, known: tuple[str, ...]) -> tuple[str, ...]:
     """Promo codes in a message, upper-cased, in order, each once."""
     text = text[:2000]
+    upper = text.upper()
     found: list[str] = []
-    tokens = {t.upper() for t in _TOKEN.findall(text)}
-    found += [code for code in known if code in tokens]
+    candidates = [code for code in known if code in upper]  # cheap test first: most have none
+    if candidates:
+        tokens = {t.upper() for t in _TOKEN.findall(text)}
+        found += [code for code in candidates if code in tokens]
+    if not any(word in upper for word in ("CODE", "PROMO", "COUPON")):
+        return tuple(found)
     for match in _AFTER.finditer(text):
         code = match.group(1).upper()
         if code not in _NOT_CODES and any(c.isdigit() for c in code) or code in known:
@@ -34,6 +39,8 @@ def promo_codes(text: str, known: tuple[str, ...]) -> tuple[str, ...]:
 
 def utm_campaign(text: str) -> str:
     """The `utm_campaign` of the first link that has one, '' when none does."""
+    if "utm_campaign" not in text:
+        return ""
     for match in _LINK.finditer(text[:4000]):
         try:
             query = parse_qs(urlsplit(match.group(0)).query)

@@ -12,6 +12,7 @@ import re
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}")
 _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 _PHONE = re.compile(r"(?<![\w+])(\+|00)?\d[\d .()\-\u00a0]{6,22}\d(?!\w)")
 
 
@@ -32,7 +33,7 @@ def phone(text: str) -> str | None:
     """The first valid phone number in `text`, as + and digits; None when there is none."""
     for match in _PHONE.finditer(text[:2000]):
         raw = match.group(0)
-        if raw.count("(") != raw.count(")") or re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", raw):
+        if raw.count("(") != raw.count(")") or _DATE.fullmatch(raw):
             continue
         digits = re.sub(r"\D", "", raw)
         if raw.startswith("+"):

@@ -29,8 +29,8 @@ from .words import words
 SHORT = 6
 """A one-word stop term ("stop", "arrête") opts out in a message of at most this many words;
 a longer message needs one of the phrases ("leave me alone")."""
-_Q = QualifierState.__table__.c  # type: ignore[attr-defined]
 _L = Lead.__table__.c  # type: ignore[attr-defined]
+_Q = QualifierState.__table__.c  # type: ignore[attr-defined]
 _R = Reminder.__table__.c  # type: ignore[attr-defined]
 
 
@@ -85,8 +85,14 @@ class LeadHook:
             self._one(item, runner, requests, reminded)
 
     def _lead(self, conversation_id: int) -> Any:
-        return self.conn.execute(select(_L.id, _L.opted_out_at).where(
-            _L.conversation_id == conversation_id).order_by(_L.id.desc()).limit(1)).first()
+        """The lead a conversation belongs to: through a flow that talked in it (a DM thread
+        the bot moved to), else its own."""
+        through_flow = self.conn.execute(select(_Q.lead_id).where(
+            _Q.conversation_id == conversation_id).order_by(_Q.id.desc()).limit(1)).scalar()
+        if through_flow is not None:
+            return through_flow
+        return self.conn.execute(select(_L.id).where(
+            _L.conversation_id == conversation_id).order_by(_L.id.desc()).limit(1)).scalar()
 
     def _one(self, item: _Item, runner: FlowRunner, requests: list[Any],
              reminded: set[int]) -> None:
@@ -100,8 +106,7 @@ class LeadHook:
         codes = attribution.promo_codes(event.text, self.book.promo_codes)
         campaign = attribution.utm_campaign(event.text)
         if lead_id is None and (stop_word or codes or campaign or conv in reminded):
-            found = self._lead(conv)
-            lead_id = found.id if found is not None else None
+            lead_id = self._lead(conv)
         if lead_id is not None:
             cancelled = runner.cancel_reminders(lead_id, conv, "the customer replied")
             if cancelled:

@@ -23,6 +23,7 @@ from . import config, form_link, outbound
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _O = Outbox.__table__.c  # type: ignore[attr-defined]
+_OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
 _Q = QualifierState.__table__.c  # type: ignore[attr-defined]
 
 
@@ -33,9 +34,9 @@ def key(lead_id: int, reminder_id: int) -> str:
 
 def sent(conn: Connection, lead_id: int) -> int:
     """How many reminders went to a lead (cancelled replies not counted)."""
-    return int(conn.execute(select(func.count()).select_from(Outbox.__table__)  # type: ignore[attr-defined]
-                            .where(_O.idempotency_key.like(f"lead-reminder:{lead_id}:%"),
-                                   _O.state != "cancelled")).scalar_one())
+    query = select(func.count()).select_from(_OUTBOX).where(
+        _O.idempotency_key.like(f"lead-reminder:{lead_id}:%"), _O.state != "cancelled")
+    return int(conn.execute(query).scalar_one())
 
 
 def remind_lead(conn: Connection, reminder: Any, now: datetime) -> dict[str, Any]:

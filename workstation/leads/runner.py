@@ -80,7 +80,8 @@ class FlowRunner:
 
     def cancel_reminders(self, lead_id: int, conversation_id: int, reason: str) -> int:
         """Stop on a reply: the lead's pending reminders are cancelled."""
-        return outbound.cancel_reminders(self.conn, now=self.now, reason=reason, lead_id=lead_id)
+        return outbound.cancel_reminders(self.conn, now=self.now, reason=reason,
+                                         lead_id=lead_id)
 
     def stop(self, state: dict[str, Any] | None, reason: str) -> None:
         """End a flow without a word (the customer opted out)."""

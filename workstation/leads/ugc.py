@@ -106,8 +106,8 @@ def answer(conn: Connection, book: FlowBook, request_row: Any, conversation_id: 
         audit.record(conn, "ugc.unclear", **outbound.BOT, **where, details={})
         return said
     state = "granted" if said == "yes" else "refused"
-    conn.execute(update(_UGC).where(_U.id == request_row.id).values(state=state,
-                                                                    answered_at=now))
+    conn.execute(update(_UGC).where(_U.id == request_row.id)
+                 .values(state=state, answered_at=now))
     audit.record(conn, f"ugc.{state}", **outbound.BOT, **where,
                  details={"answered_at": now.isoformat()})
     return said

@@ -8,18 +8,27 @@ appear side by side. No list entry is ever compiled as a regular expression.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
-from workstation.signals.lexicon import fold
-
 _WORD = re.compile(r"[a-z0-9#]+")
+_MARKS = re.compile("[\u0300-\u036f]")
+_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o"})
 MAX_CHARS = 2000
 """Only the start of a very long message is read."""
 
 
 def words(text: str) -> str:
-    """Folded words of `text` joined by single spaces, padded with a space on each side."""
-    return " " + " ".join(_WORD.findall(fold(text[:MAX_CHARS]))) + " "
+    """Folded words of `text` joined by single spaces, padded with a space on each side.
+
+    Runs on every message at ingest, so it stays in C loops: accents are split off and
+    dropped, any other non-ASCII character becomes a separator.
+    """
+    folded = text[:MAX_CHARS].lower().translate(_FOLD)
+    if not folded.isascii():
+        folded = _MARKS.sub("", unicodedata.normalize("NFKD", folded))
+        folded = folded.encode("ascii", "replace").decode("ascii")
+    return " " + " ".join(_WORD.findall(folded)) + " "
 
 
 class Phrases:

@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-BUSINESS_ID = "104000000000001"
+from .world import PAGE_ID as BUSINESS_ID
 
 
 @dataclass

@@ -16,7 +16,8 @@ when:
     P          with probability P (0 to 1), drawn from the sandbox's seeded generator
 options:
     reset=S    how long a rate limit lasts, in seconds (default 1)
-    hold=S     how long a timeout holds the answer, in seconds (default 5)
+    hold=S     how long a timeout holds the answer, in seconds (default 15: longer than the
+               connectors' default 10 s timeout)
 
 The inspection endpoints (`/_sandbox/...`) are never faulted.
 """
@@ -45,7 +46,7 @@ class Trigger:
 class FaultSpec:
     triggers: dict[str, Trigger] = field(default_factory=dict)
     reset: float = 1.0
-    hold: float = 5.0
+    hold: float = 15.0
     text: str = ""
 
     @classmethod
@@ -56,7 +57,7 @@ class FaultSpec:
             FaultSpecError: an unknown kind, a bad `every:N` or a probability outside [0, 1].
         """
         triggers: dict[str, Trigger] = {}
-        options = {"reset": 1.0, "hold": 5.0}
+        options = {"reset": 1.0, "hold": 15.0}
         for part in filter(None, (p.strip() for p in text.split(","))):
             name, sep, value = part.partition("=")
             name, value = name.strip(), value.strip()

@@ -67,7 +67,7 @@ class Graph:
             return self._conversations(req, fields)
         if edge == "messages" and node in world.conversations:
             conv = world.conversations[node]
-            newest = world.listing(lambda i: i.root == conv.id and i.surface.endswith("_dm"))
+            newest = world.listing(root=conv.id)
             return self._page(req, newest[:READABLE_MESSAGES], lambda i: self._message(i, fields))
         if edge in ("comments", "replies"):
             return self._comments(req, node, edge, fields)
@@ -124,15 +124,15 @@ class Graph:
         if node in world.posts:
             post = world.posts[node]
             if post.platform == "instagram":
-                listed = world.listing(lambda i: i.root == node and i.parent is None)
+                listed = world.listing(lambda i: i.parent is None, root=node)
             elif req.param("filter") == "stream":
-                listed = world.listing(lambda i: i.root == node)
+                listed = world.listing(root=node)
             else:
-                listed = world.listing(lambda i: i.root == node and i.parent is None)
+                listed = world.listing(lambda i: i.parent is None, root=node)
             if req.param("order", "reverse_chronological") == "chronological":
                 listed.reverse()
         elif target is not None and not target.deleted and target.surface.endswith("comment"):
-            listed = world.listing(lambda i: i.parent == node)
+            listed = world.listing(parent=node)
             listed.reverse()  # replies read oldest first
         else:
             return missing(node)
@@ -153,7 +153,7 @@ class Graph:
             if item.parent:
                 body["parent_id"] = item.parent
             elif "replies" in fields:
-                replies = list(reversed(world.listing(lambda i: i.parent == item.id)))
+                replies = list(reversed(world.listing(parent=item.id)))
                 body["replies"] = {"data": [self._comment(r, fields["replies"] or {"id": {}})
                                             for r in replies]}
             default = ("id", "text", "timestamp")
@@ -278,7 +278,10 @@ class Graph:
             comment = world.items.get(comment_id)
             if comment is None or comment.deleted:
                 return missing(comment_id)
-            if comment_id in world.private_replied or now - comment.created > HUMAN_AGENT_WINDOW:
+            if comment_id in world.private_replied:
+                return error(400, 10, "(#10) A private reply was already sent for this comment; "
+                             "wait for the person to answer.", subcode=2018278)
+            if now - comment.created > HUMAN_AGENT_WINDOW:
                 return error(400, 10, "(#10) This message is sent outside of allowed window.",
                              subcode=2018278)
             person_id = comment.author

@@ -10,6 +10,7 @@ token needed: the sandbox listens on the loopback interface by default).
           "text": "...",          (default: a generated text)
           "author": "<person id>", (default: a new person)
           "reply_to": "<id>",      (a comment or tweet to answer)
+          "post": "<id>",          (the media or Page post a new comment goes under)
           "created_at": "RFC 3339", (default: now; e.g. 2 days ago to test the DM window)
           "broken": true}          (served without its timestamp and author)
     POST /_sandbox/generate              {"count": N}: N generated messages at once
@@ -83,7 +84,11 @@ def _inject(sandbox: SandboxServer, body: dict[str, Any]) -> Reply:
     reply_to = body.get("reply_to")
     if reply_to is not None and str(reply_to) not in world.items:
         return Reply(400, {"error": f"no message with id {reply_to!r}"})
-    item = traffic.add(channel, str(text), author=author,
+    post = body.get("post")
+    if post is not None and (str(post) not in world.posts
+                             or world.posts[str(post)].platform != platform):
+        return Reply(400, {"error": f"no {platform} post with id {post!r}"})
+    item = traffic.add(channel, str(text), author=author, post=str(post) if post else None,
                        reply_to=str(reply_to) if reply_to else None, created=created,
                        broken=bool(body.get("broken")))
     return Reply(200, describe(world, item))

@@ -28,7 +28,7 @@ from .graph import Graph
 from .graph import error as meta_error
 from .protocol import Reply, Request
 from .traffic import Traffic, seed
-from .world import World
+from .world import IG_ID, World
 from .xapi import XApi, problem
 
 _GRAPH = re.compile(r"^/v\d+\.\d+/")
@@ -170,8 +170,6 @@ class SandboxServer:
 
 
 def _product(parts: list[str]) -> str:
-    from .world import IG_ID
-
     return "instagram" if parts and parts[0] == IG_ID else "pages"
 
 

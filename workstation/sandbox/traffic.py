@@ -87,14 +87,16 @@ class Traffic:
         return describe(self.world, item)
 
     def add(self, channel: str, text: str, *, author: str, reply_to: str | None = None,
-            created: datetime | None = None, broken: bool = False) -> Item:
-        """One message on `channel` from `author` (for `POST /_sandbox/messages` too)."""
+            created: datetime | None = None, broken: bool = False,
+            post: str | None = None) -> Item:
+        """One message on `channel` from `author` (for `POST /_sandbox/messages` too); a
+        comment goes under `post`, else under its parent's post, else a random one."""
         world = self.world
         if channel in ("instagram_comment", "facebook_comment"):
             platform = PLATFORM[channel]
             surface = "ig_comment" if platform == "instagram" else "fb_comment"
             parent = world.items.get(reply_to or "")
-            post = parent.root if parent else self._post(platform)
+            post = parent.root if parent else post or self._post(platform)
             return world.add_comment(surface, author, text, post=post,
                                      parent=parent.id if parent else None, created=created,
                                      broken=broken)
@@ -121,8 +123,8 @@ class Traffic:
                    "x_dm": "x_dm"}[channel]
         brand = set(self.world.brand.values())
         with self.world.lock:
-            recent = [item for item in list(self.world.items.values())[-200:]
-                      if item.surface == surface and item.author not in brand and not item.deleted]
+            recent = [item for item in self.world.by_surface.get(surface, [])[-50:]
+                      if item.author not in brand and not item.deleted]
         return self.rng.choice(recent) if recent else None
 
     def _post(self, platform: str) -> str:

@@ -9,6 +9,7 @@ id" checkpoints rely on.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import threading
 from collections.abc import Callable
@@ -83,6 +84,11 @@ class World:
         self.people: dict[str, Person] = {}
         self.posts: dict[str, Post] = {}
         self.items: dict[str, Item] = {}
+        # Indexes kept in (creation time, id) order, so a listing never sorts the world.
+        self.by_surface: dict[str, list[Item]] = {}
+        self.by_root: dict[str, list[Item]] = {}
+        self.by_parent: dict[str, list[Item]] = {}
+        self.inbound: dict[str, int] = {}
         self.conversations: dict[str, Conversation] = {}
         self.sent: list[dict[str, Any]] = []
         self.private_replied: set[str] = set()
@@ -118,8 +124,7 @@ class World:
             post = Post(post_id, platform, caption, created or self.now(), url)
             self.posts[post.id] = post
             if platform == "x":
-                self.items[post.id] = Item(post.id, "tweet", X_ID, caption, post.created,
-                                           root=post.id)
+                self._index(Item(post.id, "tweet", X_ID, caption, post.created, root=post.id))
             return post
 
     def add_comment(self, surface: str, author: str, text: str, *, post: str,
@@ -133,8 +138,7 @@ class World:
             item_id = f"{post.split('_')[-1]}_{raw}" if surface == "fb_comment" else raw
             item = Item(item_id, surface, author, text, created or self.now(), parent, post,
                         broken=broken)
-            self.items[item.id] = item
-            return item
+            return self._index(item)
 
     def add_tweet(self, author: str, text: str, *, reply_to: str | None = None,
                   created: datetime | None = None, broken: bool = False) -> Item:
@@ -143,8 +147,7 @@ class World:
             root = self.items[reply_to].root if reply_to else tweet_id
             item = Item(tweet_id, "tweet", author, text, created or self.now(), reply_to, root,
                         broken=broken)
-            self.items[item.id] = item
-            return item
+            return self._index(item)
 
     def conversation_with(self, platform: str, person: str) -> Conversation:
         """The one-to-one thread between the brand and `person`, created on first use."""
@@ -171,19 +174,36 @@ class World:
             item_id = raw if platform == "x" else f"m_{raw}"
             item = Item(item_id, surface, sender, text, created or self.now(), root=conv.id,
                         broken=broken)
-            self.items[item.id] = item
+            self._index(item)
             conv.items.append(item.id)
             if conv.updated is None or item.created >= conv.updated:
                 conv.updated = item.created
             return item
 
+    def _index(self, item: Item) -> Item:
+        self.items[item.id] = item
+        for index, key in ((self.by_surface, item.surface), (self.by_root, item.root),
+                           (self.by_parent, item.parent)):
+            if key:
+                bisect.insort(index.setdefault(key, []), item, key=_order)
+        if item.author not in self.brand.values():
+            self.inbound[item.surface] = self.inbound.get(item.surface, 0) + 1
+        return item
+
     # --------------------------------------------------------------- reading
-    def listing(self, keep: Callable[[Item], bool]) -> list[Item]:
-        """Items that `keep` accepts, newest first (creation time, then id)."""
+    def listing(self, keep: Callable[[Item], bool] = lambda _item: True, *,
+                root: str | None = None, parent: str | None = None,
+                surface: str | None = None) -> list[Item]:
+        """Items under `root`, answering `parent` or on `surface` that `keep` accepts, newest
+        first (creation time, then id)."""
         with self.lock:
-            chosen = [item for item in self.items.values() if not item.deleted and keep(item)]
-        chosen.sort(key=lambda item: (item.created, int(item.id.split("_")[-1])), reverse=True)
-        return chosen
+            if root is not None:
+                pool = self.by_root.get(root, [])
+            elif parent is not None:
+                pool = self.by_parent.get(parent, [])
+            else:
+                pool = self.by_surface.get(surface or "", [])
+            return [item for item in reversed(pool) if not item.deleted and keep(item)]
 
     def last_inbound(self, conv: Conversation) -> datetime | None:
         with self.lock:
@@ -206,10 +226,7 @@ class World:
     def summary(self) -> dict[str, Any]:
         """Counts for `GET /_sandbox/state`."""
         with self.lock:
-            surfaces: dict[str, int] = {}
-            for item in self.items.values():
-                if item.author not in self.brand.values():
-                    surfaces[item.surface] = surfaces.get(item.surface, 0) + 1
+            surfaces = dict(self.inbound)
             actions: dict[str, int] = {}
             for entry in self.sent:
                 actions[entry["action"]] = actions.get(entry["action"], 0) + 1
@@ -225,3 +242,7 @@ class World:
                 "posts": len(self.posts),
                 "conversations": len(self.conversations),
             }
+
+
+def _order(item: Item) -> tuple[datetime, int]:
+    return item.created, int(item.id.rsplit("_", 1)[-1])

@@ -76,8 +76,8 @@ class XApi:
         since = int(req.param("since_id") or 0)
         until = int(req.param("until_id") or 0)
         listed = self.world.listing(
-            lambda t: t.surface == "tweet" and keep(t) and int(t.id) > since
-            and (not until or int(t.id) < until))
+            lambda t: keep(t) and int(t.id) > since and (not until or int(t.id) < until),
+            surface="tweet")
         return self._page(req, listed, int(size), self._tweet_body)
 
     def _lookup(self, tweet_id: str) -> Reply:
@@ -97,8 +97,8 @@ class XApi:
         if not size.isdigit() or not 1 <= int(size) <= PAGE_MAX:
             return invalid(f"The `max_results` query parameter value [{size}] is not between 1 "
                            "and 100")
-        listed = self.world.listing(
-            lambda i: i.surface == "x_dm" and (conv is None or i.root == conv.id))
+        listed = (self.world.listing(surface="x_dm") if conv is None
+                  else self.world.listing(root=conv.id))
         return self._page(req, listed, int(size), self._dm_body)
 
     def _page(self, req: Request, listed: list[Item], size: int, shape: Any) -> Reply:

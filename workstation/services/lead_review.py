@@ -18,6 +18,7 @@ from workstation.clock import iso
 from workstation.models import Message, QualifierState
 
 _Q = QualifierState.__table__.c  # type: ignore[attr-defined]
+_STATE = QualifierState.__table__  # type: ignore[attr-defined]
 _M = Message.__table__.c  # type: ignore[attr-defined]
 MAX_LINES = 60
 """Lines kept per transcript: a flow is short; a long thread is cut."""
@@ -74,7 +75,7 @@ def transcripts(engine: Engine, *, since: datetime, until: datetime | None = Non
         status: only flows that ended so (handoff, sales, done, stopped) or are active.
         limit: at most this many flows.
     """
-    query = select(QualifierState.__table__).where(_Q.started_at >= since)  # type: ignore[attr-defined]
+    query = select(_STATE).where(_Q.started_at >= since)
     if until is not None:
         query = query.where(_Q.started_at < until)
     if status is not None:

@@ -31,13 +31,33 @@ _NOTHING: Any = ()
 """A word that starts no term and has no typo of one."""
 
 
+class _CharFold(dict[int, str]):
+    """Each non-ASCII character's folded form, worked out the first time it is met.
+
+    Folding a text character by character is what NFKD-then-strip does to it: decomposition
+    is per character, and the combining marks whose order NFKD would fix are all dropped.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _FOLD.get(code)
+        if folded is None:
+            decomposed = unicodedata.normalize("NFKD", char)
+            folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if len(self) < 20_000:  # bounded: hostile text cannot grow it without end
+            self[code] = folded
+        return folded
+
+
+_CHAR_FOLD = _CharFold()
+
+
 def fold(text: str) -> str:
     """Lower-case `text` and strip its accents (`Remboursé` -> `rembourse`)."""
-    text = text.lower().translate(_FOLD)
+    text = text.lower()
     if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return text.translate(_FOLD)
+    return text.translate(_CHAR_FOLD)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,13 +94,14 @@ class Receiver:
             self._remember(digest)
             return DeliveryReport(rejected=1)
         mapped = map_delivery(payload)
-        rejected = len(mapped.problems)
-        if mapped.problems:
-            self._dead_letters(mapped.problems)
         self._known_threads(mapped.events)
         ingestor = Ingestor(self.engine, pipeline=self.pipeline, clock=self.clock,
                             source=SOURCE, on_reject=_log_reject)
         report = ingestor.run(json.dumps(e, ensure_ascii=False).encode() for e in mapped.events)
+        # After the events: if storing them fails, Meta's retry writes these once, not twice.
+        rejected = len(mapped.problems)
+        if mapped.problems:
+            self._dead_letters(mapped.problems)
         self._remember(digest)
         return DeliveryReport(events=len(mapped.events), ingested=report.ingested,
                               duplicates=report.duplicates, ignored=mapped.ignored,

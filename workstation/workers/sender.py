@@ -10,7 +10,14 @@ leadership is lost. The connector's error class decides each row's fate:
   gets nothing more this run;
 - `OutcomeUnknown`, `Malformed` or an unexpected error: `unknown` (posted or not, we cannot
   tell: reconciled next run, never resent blindly);
-- `Transient`: retried later with backoff; `Rejected`: failed for good, shown to the agent.
+- `Transient` with an answer (a 5xx): retried later with backoff; without one (connection
+  refused: the platform is down, the reply says nothing about it): given back, due in
+  `UNREACHABLE_PAUSE`, the attempt not counted, and the platform left alone this run;
+- `Rejected`: failed for good, shown to the agent.
+
+A claimed row is sent only while its claim has `SEND_MARGIN` left to run: enough for the
+connector's HTTP timeout, so a call still in flight when this process dies or loses the
+leadership always ends before the claim expires and a new leader reconciles the row.
 
 Rows of platforms with no connector configured are never claimed: they wait, queued. A DM
 whose messaging window closed while it waited fails with the reason, since sending it would
@@ -50,6 +57,11 @@ BATCH = 20
 """Rows claimed at a time: few enough that a stop leaves little to give back."""
 BUDGET = 20.0
 """Seconds one run may spend sending before it lets the next run start over."""
+SEND_LEASE = timedelta(seconds=30)
+"""How long a claimed row is ours; a dead worker's rows are reconciled after it."""
+SEND_MARGIN = timedelta(seconds=15)
+"""A row is not sent with less than this left on its claim (more than an HTTP timeout)."""
+UNREACHABLE_PAUSE = timedelta(seconds=5)
 
 _O = Outbox.__table__.c  # type: ignore[attr-defined]
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
@@ -111,17 +123,21 @@ def send_outbox(
         if not platforms:
             break
         claimed = outbox.claim(engine, worker=WORKER, limit=batch, clock=clock,
-                               platforms=platforms)
+                               platforms=platforms, lease=SEND_LEASE)
         if not claimed:
             break
+        latest = time.monotonic() + (SEND_LEASE - SEND_MARGIN).total_seconds()
         found = targets(engine, [row.id for row in claimed])
         for row in claimed:
             target = found[row.id]
             platform = target.item.platform
             if not guard():
                 _give_back(engine, row.id, None, "the worker stopped first", clock, report)
+            elif time.monotonic() > latest:
+                _give_back(engine, row.id, None, "its claim ran short", clock, report)
             elif platform in blocked:
-                _give_back(engine, row.id, blocked[platform], "rate limited", clock, report)
+                _give_back(engine, row.id, blocked[platform], "waiting for the platform", clock,
+                           report)
             else:
                 until = _send_one(engine, connectors[platform], target, clock, rng, report, log)
                 if until is not None:
@@ -183,6 +199,11 @@ def _send_one(engine: Engine, connector: Connector, target: Target, clock: Clock
         _note(log, target, f"rate limited for {wait:.0f}s")
         return until
     except Transient as exc:
+        if exc.status is None:
+            until = clock() + UNREACHABLE_PAUSE
+            _give_back(engine, item.outbox_id, until, str(exc), clock, report)
+            _note(log, target, f"platform unreachable: {exc}")
+            return until
         view = _settle(outbox.mark_failed, engine, item.outbox_id, str(exc), clock, rng=rng)
         _count_failure(view, report)
         _note(log, target, f"will retry: {exc}")

@@ -108,3 +108,21 @@ def test_tokens_never_show_in_reprs_logs_or_errors(
     assert "HTTP Request" in caplog.text  # httpx did log its requests
     for text in [*shown, *errors, caplog.text]:
         assert TOKEN not in text
+
+
+def test_a_url_that_is_not_http_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="x URL must start with http:// or https://"):
+        config.load({"WORKSTATION_X_URL": "/2", "WORKSTATION_X_TOKEN": "t"})
+
+
+def test_sync_refuses_to_start_on_an_unsafe_secrets_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workstation.cli import main
+
+    path = secrets(tmp_path, f'[x]\ntoken = "{TOKEN}"\n', 0o644)
+    monkeypatch.setenv("WORKSTATION_SECRETS", str(path))
+    assert main(["--db", f"sqlite:///{tmp_path / 's.db'}", "sync", "--once"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"workstation: error: {path}: secrets file has mode 0644, must be 0600 "
+                   f"(run: chmod 600 {path})\n")

@@ -187,3 +187,15 @@ def test_the_token_goes_in_a_header_never_in_the_url() -> None:
     client_for("meta", record).get("me", {"fields": "id"})
     assert seen[0].headers["authorization"] == "Bearer t"
     assert "t" not in dict(seen[0].url.params).values() and "access_token" not in str(seen[0].url)
+
+
+def test_a_success_without_the_created_id_is_unknown_for_a_write_malformed_for_a_read(
+) -> None:
+    x = XConnector(client_for("x", answer(201, {"data": {}})))
+    x._me = {"id": "1", "username": "brand"}  # noqa: SLF001  (skip the account lookup)
+    reply = Outgoing(1, "public", "x", "mention", "5", "5", "9", "Hi", "k")
+    with pytest.raises(OutcomeUnknown, match="answer without data.id"):
+        x.send(reply)
+    meta = MetaConnector(client_for("meta", answer(200, {"name": "no id"})))
+    with pytest.raises(Malformed, match="answer without id"):
+        meta.ids  # noqa: B018

@@ -95,6 +95,9 @@ def test_a_malformed_item_is_reported_and_the_rest_of_the_page_kept(
     assert position == events[-1]["created_at"]
     assert events[0]["thread"] == before["root"] and events[0]["kind"] == "dm"
     assert isinstance(events[0]["author"]["followers"], int)
+    again, _, skipped_again = drain(meta, "instagram:dm", position)
+    assert after["id"] in {e["id"] for e in again}  # the last second is read again ...
+    assert skipped_again == []  # ... but the broken item is reported once
 
 
 def test_messenger_dms_are_facebook_dms_and_our_replies_come_back_as_outbound(

@@ -101,6 +101,17 @@ def test_a_lead_without_e_mail_skips_hubspot_and_still_reaches_the_webhook(
     assert push_due(engine, clock=clock, targets=targets) == 0  # not skipped twice
 
 
+def test_an_e_mail_the_qualifier_collected_is_used_when_the_contact_has_none(
+    engine: Engine, make_lead: Any, targets: list[Any], hubspot: FakeHubSpot,
+    clock: FrozenClock,
+) -> None:
+    make_lead(email="", answers={"contact": {"email": "Tom@Example.com", "phone": "+33 6 12"}})
+    assert push_due(engine, clock=clock, targets=targets[:1]) == 1
+    (upsert,) = hubspot.requests("/crm/v3/objects/contacts")
+    assert upsert.json["inputs"][0]["properties"]["email"] == "tom@example.com"
+    assert upsert.json["inputs"][0]["properties"]["phone"] == "+33 6 12"
+
+
 def test_a_429_waits_out_retry_after_without_counting_an_attempt(
     engine: Engine, make_lead: Any, targets: list[Any], hubspot: FakeHubSpot,
     clock: FrozenClock,
@@ -156,6 +167,19 @@ def test_one_refused_address_fails_alone_and_can_be_retried(
     assert lead(engine, bad).crm_state == "synced"
 
 
+def test_a_refused_token_fails_the_batch_in_one_call(
+    engine: Engine, make_lead: Any, hubspot: FakeHubSpot, clock: FrozenClock,
+) -> None:
+    from workstation.crm.config import HubSpotTarget
+
+    make_lead(email="a@example.com")
+    make_lead(email="b@example.com")
+    push_due(engine, clock=clock, targets=[HubSpotTarget(token="revoked", base_url=hubspot.url)])
+    assert len(hubspot.seen) == 1 and hubspot.seen[0].status == 401
+    assert [r.state for r in rows(engine)] == ["failed", "failed"]
+    assert all("HTTP 401" in r.last_error for r in rows(engine))
+
+
 def test_the_webhook_keeps_its_delivery_id_across_retries(
     engine: Engine, make_lead: Any, targets: list[Any], receiver: WebhookReceiver,
     clock: FrozenClock,
@@ -203,3 +227,31 @@ def test_secrets_never_reach_the_store_or_the_logs(
         assert secret not in stored and secret not in logged
     assert "crm: hubspot lead" in logged  # the failures were logged, without them
     assert TOKEN not in repr(targets) and WEBHOOK_SECRET not in json.dumps(repr(targets))
+
+
+def test_two_pushes_at_once_deliver_each_change_once(
+    engine: Engine, make_lead: Any, targets: list[Any], hubspot: FakeHubSpot,
+    receiver: WebhookReceiver, clock: FrozenClock,
+) -> None:
+    import threading
+
+    for n in range(6):
+        make_lead(email=f"lead{n}@example.com")
+    results: list[int] = []
+    errors: list[Exception] = []
+
+    def push() -> None:
+        try:
+            results.append(push_due(engine, clock=clock, targets=targets))
+        except Exception as exc:  # collected: an assertion in a thread would be lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=push) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sum(results) == 12
+    assert len(hubspot.notes) == 6 and len(receiver.requests("/leads")) == 6
+    assert len({r.headers["webhook-id"] for r in receiver.requests("/leads")}) == 6
+    assert [r.state for r in rows(engine)] == ["sent"] * 12

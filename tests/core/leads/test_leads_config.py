@@ -73,3 +73,13 @@ def test_a_broken_edit_keeps_the_last_good_flows(tmp_path: Path) -> None:
     os.utime(path, ns=(1, 1))
     assert config.current(path) is good
     assert config.problems(path)[0].startswith(f"{path}:1:")
+
+
+def test_a_wheel_carries_flows_toml_beside_the_rules() -> None:
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parents[3] / "pyproject.toml"
+    included = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["hatch"]["build"][
+        "targets"]["wheel"]["force-include"]
+    assert included["flows.toml"] == "workstation/_shipped/flows.toml"
+    assert paths.shipped("flows.toml").name == "flows.toml"

@@ -30,10 +30,8 @@ def test_the_token_is_checked_on_both_apis(sandbox: SandboxServer) -> None:
 def test_graph_comments_page_with_cursors_and_next(api: httpx.Client, control: Control,
                                                    sandbox: SandboxServer) -> None:
     post = next(p.id for p in sandbox.world.posts.values() if p.platform == "facebook")
-    made = [control.inject("facebook_comment", f"c{n}", created_at=ago(minutes=30 - n))
-            for n in range(5)]
-    for m in made:  # all under the same post
-        sandbox.world.items[m["id"]].root = post
+    for n in range(5):
+        control.inject("facebook_comment", f"c{n}", created_at=ago(minutes=30 - n), post=post)
     params = {"fields": "id,message,from,created_time", "filter": "stream", "limit": 2}
     first = api.get(f"/v21.0/{post}/comments", params=params).json()
     assert [c["message"] for c in first["data"]] == ["c4", "c3"]  # newest first

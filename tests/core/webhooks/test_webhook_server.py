@@ -157,3 +157,25 @@ def test_secrets_never_reach_the_logs_or_the_store(
                              for r in conn.exec_driver_sql(f"SELECT * FROM {table}").mappings()],
                             default=str)
     assert APP_SECRET not in dumped and VERIFY_TOKEN not in dumped
+
+
+def test_a_delivery_not_stored_in_time_is_refused_with_503_and_its_retry_counts_once(
+    server: WebhookServer, engine: Engine
+) -> None:
+    import threading
+
+    gate = threading.Event()
+    server.receiver._pool.submit(gate.wait)  # the store is busy with something else
+    server.ack_within = 0.2
+    busy = deliver(server, body_of(ig_comment()))
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+    gate.set()
+    server.ack_within = 10.0
+    assert deliver(server, body_of(ig_comment())).status_code == 200  # Meta's retry
+    assert stored(engine)["messages"] == 1
+
+
+def test_a_full_backlog_answers_503_at_once(server: WebhookServer, engine: Engine) -> None:
+    server.receiver.max_pending = 0
+    assert deliver(server, body_of(ig_comment())).status_code == 503
+    assert stored(engine)["messages"] == 0

@@ -206,3 +206,16 @@ def test_an_unknown_action_found_done_is_not_done_again(engine: Engine,
     assert send(engine, fake, clock) == {"reconciled": 1}
     assert outbox_row(engine, action).state == "sent"
     assert fake.calls == 1
+
+
+def test_an_unreachable_platform_costs_no_attempt(engine: Engine, clock: FrozenClock) -> None:
+    conv = add_thread(engine)
+    replies = [queue_reply(engine, conv, text=str(n)) for n in range(3)]
+    fake = FakeConnector(faults=[Transient("cannot connect (ConnectError)")])
+    assert send(engine, fake, clock) == {"deferred": 3}
+    assert fake.calls == 1
+    rows = [outbox_row(engine, r) for r in replies]
+    assert {(r.state, r.attempts) for r in rows} == {("queued", 0)}
+    assert send(engine, fake, clock) == {}
+    clock.advance(seconds=6)
+    assert send(engine, fake, clock) == {"sent": 3}
