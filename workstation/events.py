@@ -214,6 +214,62 @@ def _validate(obj: Any, now: datetime, clean: bool = False) -> Event:
     )
 
 
+def _name(value: Any) -> bool:
+    """Whether `_ident` would take `value` as it is."""
+    return value.__class__ is str and len(value) <= MAX_ID and bool(value.strip())
+
+
+def _plain(value: Any) -> bool:
+    """Whether an optional string field would be taken as it is."""
+    return value is None or value.__class__ is str
+
+
+def _common(obj: Any, now: datetime) -> Event | None:
+    """The event of a line of the usual shape, in one pass without a call per field; None
+    when anything is unusual (a missing field, another type, a `lang`): `_validate` then
+    reads the line, and gives the same event or names the first problem. Only for lines
+    without a `\\u` escape, whose strings need no `storable`."""
+    if obj.__class__ is not dict:
+        return None
+    get = obj.get
+    platform, kind, text, created = get("platform"), get("kind"), get("text"), get("created_at")
+    author, post, direction = get("author"), get("post"), get("direction")
+    if not (_name(platform) and kind.__class__ is str and kind in KINDS
+            and text.__class__ is str and created.__class__ is str and "lang" not in obj
+            and (direction is None or direction.__class__ is str and direction in DIRECTIONS)
+            and _name(get("id")) and _plain(get("thread")) and _plain(get("parent"))
+            and author.__class__ is dict and (post is None or post.__class__ is dict)):
+        return None
+    platform = platform.lower()
+    thread, parent = get("thread"), get("parent")
+    if not _SLUG.fullmatch(platform) or (thread is not None and not _name(thread)) or (
+            parent is not None and not _name(parent)):
+        return None
+    followers, verified = author.get("followers"), author.get("verified")
+    if not (_name(author.get("id")) and _plain(author.get("handle"))
+            and _plain(author.get("name"))
+            and (followers is None or followers.__class__ is int and followers >= 0)
+            and (verified is None or verified.__class__ is bool)):
+        return None
+    if post is not None and not (_name(post.get("id")) and _plain(post.get("url"))
+                                 and _plain(post.get("caption"))
+                                 and _plain(post.get("campaign"))):
+        return None
+    return Event(
+        platform=platform, kind=kind, id=get("id"),
+        author=Author(id=author["id"], handle=author.get("handle") or "",
+                      name=author.get("name") or "", followers=followers or 0,
+                      verified=verified or False),
+        text=text, created_at=_timestamp(created, now), thread=thread, parent=parent,
+        direction=direction or "in",
+        post=None if post is None else PostRef(
+            id=post["id"], url=post.get("url") or "", caption=post.get("caption") or "",
+            campaign=post.get("campaign") or ""),
+        lang=None,
+        extra={} if _KNOWN.issuperset(obj) else {k: v for k, v in obj.items() if k not in _KNOWN},
+    )
+
+
 def parse_line(raw: bytes, line_no: int, now: datetime) -> Event | Rejected | None:
     """Parse one line of an event file; None for a blank line.
 
@@ -236,6 +292,7 @@ def parse_line(raw: bytes, line_no: int, now: datetime) -> Event | Rejected | No
     except RecursionError:
         return Rejected(line_no, body, "not valid JSON: nested too deeply")
     try:
-        return _validate(obj, now, b"\\u" not in body)
+        clean = b"\\u" not in body
+        return (_common(obj, now) if clean else None) or _validate(obj, now, clean)
     except _Invalid as exc:
         return Rejected(line_no, body, str(exc))

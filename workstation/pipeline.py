@@ -186,13 +186,38 @@ class Pipeline:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-"""`json.dumps(v, ensure_ascii=False)` builds an encoder per call; one shared encoder writes
-the same text (a verdict has no cycles to check)."""
+_TEXT = json.encoder.encode_basestring  # a JSON string, as json.dumps(ensure_ascii=False) writes
+_PRIORITY_NAMES = {p: p.name.lower() for p in Priority}
+
+
+def _texts(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join(map(_TEXT, items)) + "]" if items else "[]"
 
 
 def verdict_line(verdict: Verdict) -> str:
-    """A verdict as one line of `triage --json` (the contract's JSON, newline-terminated)."""
-    return _ENCODER.encode(verdict.to_json()) + "\n"
+    """A verdict as one line of `triage --json`: exactly `json.dumps(verdict.to_json(),
+    ensure_ascii=False)` and a newline, written without building the dictionaries (the
+    tests compare the two)."""
+    v = verdict
+    score = round(v.sentiment, 4)
+    due = iso(v.first_response_due)
+    return "".join((
+        '{"id": ', _TEXT(v.id), ', "lang": ', _TEXT(v.lang),
+        ', "sentiment": {"label": ', _TEXT(sentiment.label(v.sentiment)),
+        ', "score": ', score.__repr__() if score.__class__ is float else _ENCODER.encode(score),
+        '}, "intents": ', _texts(v.intents),
+        ', "moderation": {"verdict": ', _TEXT(v.moderation),
+        ', "categories": ', _texts(v.categories),
+        '}, "priority": ', _TEXT(_PRIORITY_NAMES.get(v.priority) or v.priority.name.lower()),
+        ', "sla": {"policy": ', _TEXT(v.sla_policy),
+        ', "first_response_due": ', "null" if due is None else _TEXT(due),
+        '}, "route": {"role": ', _TEXT(v.role),
+        ', "escalate": ', "true" if v.escalate else "false",
+        ', "reason": ', _TEXT(v.reason),
+        '}, "rules": ', _texts(v.rules),
+        ', "actions": ', _ENCODER.encode([dict(a) for a in v.actions]) if v.actions else "[]",
+        ', "tags": ', _texts(v.tags), "}\n",
+    ))
 
 
 def _shouted(text: str) -> int:

@@ -5,8 +5,10 @@ httpx logs), the rate limiter around each call, and the classification of every 
 Reads are retried with jittered exponential backoff when the failure is transient or the
 answer unreadable; writes never are, because these platforms do not deduplicate: a write
 that may have happened raises `OutcomeUnknown` and the sender reconciles with `find_sent`.
-Rate limits are not slept through here either: they raise `RateLimited` after blocking the
-token's key in the store, so every process waits.
+A rate limit blocks the token's key in the store, so every process waits. A read waits out
+a short one (up to `short_wait` seconds, a few times) and goes on, so a poll that needs many
+calls still completes under a platform that throttles now and then; a longer one, and any on a
+write, raises `RateLimited` for the worker to schedule.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ class HttpClient:
                  bucket: Callable[[str, str], str] = lambda _m, _p: "",
                  transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None,
-                 attempts: int = 3, backoff: float = 0.5, backoff_cap: float = 8.0) -> None:
+                 attempts: int = 3, backoff: float = 0.5, backoff_cap: float = 8.0,
+                 short_wait: float = 5.0, rate_waits: int = 3) -> None:
         self.platform = platform
         self.limiter = limiter
         self.bucket = bucket
@@ -59,6 +62,8 @@ class HttpClient:
         self.attempts = attempts
         self.backoff = backoff
         self.backoff_cap = backoff_cap
+        self.short_wait = short_wait
+        self.rate_waits = rate_waits
         self._client = httpx.Client(base_url=platform.url + "/", auth=_Bearer(platform),
                                     timeout=platform.timeout, transport=transport,
                                     headers={"User-Agent": "workstation"})
@@ -70,17 +75,26 @@ class HttpClient:
         self._client.close()
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """A read, retried on transient failures and unreadable answers."""
-        for attempt in range(1, self.attempts + 1):
+        """A read, retried on transient failures and unreadable answers, after short rate
+        limits."""
+        attempt = waits = 0
+        while True:
+            attempt += 1
             try:
                 return self._call("GET", path, params=params, write=False)
+            except RateLimited as exc:
+                waits += 1
+                if exc.retry_after > self.short_wait or waits > self.rate_waits:
+                    raise
+                attempt -= 1  # nothing was done: not an attempt
+                log.info("%s; waiting %.1f s", exc, exc.retry_after)
+                self.sleep(exc.retry_after + self.rng.uniform(0, 0.2))
             except (Transient, Malformed) as exc:
                 if attempt == self.attempts:
                     raise
                 pause = self._pause(attempt)
                 log.warning("%s; retry %d in %.1f s", exc, attempt, pause)
                 self.sleep(pause)
-        raise AssertionError("unreachable")
 
     def write(self, method: str, path: str, *, params: dict[str, Any] | None = None,
               data: dict[str, Any] | None = None, json: Any = None) -> Any:

@@ -215,7 +215,7 @@ class _Reader:
                                          bot.get("off_script_limit"), 2, 1, True),
             quick_replies=self.slugs(("bot", "quick_replies"), bot.get("quick_replies")),
             handoff_template=str(bot.get("handoff_template", "human-handoff")),
-            angry_below=float(self.number(("bot", "angry_below"), bot.get("angry_below"), -0.6,
+            angry_below=float(self.number(("bot", "angry_below"), bot.get("angry_below"), -0.8,
                                           -1.0)),
             handoff_intents=self.slugs(("bot", "handoff_intents"), bot.get("handoff_intents")),
             handoff_tags=self.slugs(("bot", "handoff_tags"), bot.get("handoff_tags")),

@@ -79,7 +79,7 @@ class FlowBook:
     off_script_limit: int = 2
     quick_replies: frozenset[str] = frozenset()
     handoff_template: str = "human-handoff"
-    angry_below: float = -0.6
+    angry_below: float = -0.8
     handoff_intents: frozenset[str] = frozenset()
     handoff_tags: frozenset[str] = frozenset()
     handoff_words: Phrases = field(default_factory=lambda: Phrases(()))

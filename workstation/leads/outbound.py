@@ -9,6 +9,7 @@ its refusal is audited there; the flow then stops rather than talk past a guardr
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from workstation.models import (
 )
 from workstation.replies import guardrails
 from workstation.replies.guardrails import GuardrailConfig
+from workstation.replies.templates import Registry
 from workstation.routing import pick_agent
 from workstation.rules.evaluate import ROLE_RANK
 from workstation.services.replies import Draft, ReplyError, draft_reply, queue_reply
@@ -32,13 +34,32 @@ _R = Reminder.__table__.c  # type: ignore[attr-defined]
 _REMINDER = Reminder.__table__  # type: ignore[attr-defined]
 _A = Agent.__table__.c  # type: ignore[attr-defined]
 BOT = {"actor": "bot", "actor_kind": ActorKind.BOT}
-_CONFIG: dict[str, GuardrailConfig] = {}
+_CONFIG: dict[str, Any] = {}
 
 
 def _guardrails() -> GuardrailConfig:
-    if "config" not in _CONFIG:
-        _CONFIG["config"] = guardrails.load_config_file()
-    return _CONFIG["config"]
+    """rules.toml's guardrails, read again only when the file changes."""
+    from workstation.rules.load import default_path
+
+    path = default_path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    if _CONFIG.get("stamp") != (str(path), stamp):
+        _CONFIG.clear()
+        _CONFIG["stamp"] = (str(path), stamp)
+        _CONFIG["config"] = guardrails.load_config_file(path)
+    return _CONFIG["config"]  # type: ignore[return-value]
+
+
+def flow_guardrails(max_questions: int) -> GuardrailConfig:
+    """rules.toml's guardrails with the flows' own question budget (flows.toml)."""
+    base = _guardrails()
+    key = f"flow:{max_questions}"
+    if key not in _CONFIG:
+        _CONFIG[key] = replace(base, max_questions=max_questions)
+    return _CONFIG[key]  # type: ignore[return-value]
 
 
 def send_text(conn: Connection, conversation_id: int, text: str, *, lang: str,
@@ -62,11 +83,13 @@ def send_text(conn: Connection, conversation_id: int, text: str, *, lang: str,
 
 
 def send_template(conn: Connection, conversation_id: int, template_id: str, *, lang: str,
-                  key: str, now: datetime, values: Mapping[str, str] | None = None) -> bool:
+                  key: str, now: datetime, values: Mapping[str, str] | None = None,
+                  registry: Registry | None = None) -> bool:
     """Queue a bot message from a template of templates/; whether it went through."""
     try:
         draft = draft_reply(conn, conversation_id, template_id, values=values, channel="dm",
-                            lang=lang, bot=True, config=_guardrails(), now=now)
+                            lang=lang, bot=True, config=_guardrails(), registry=registry,
+                            now=now)
         queue_reply(conn, draft, idempotency_key=key, config=_guardrails(), now=now)
     except (ReplyError, NotFound):
         return False

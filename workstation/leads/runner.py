@@ -10,7 +10,6 @@ by the bot (`lead.flow_started`, `lead.answer`, `lead.unclear`, `lead.handoff`,
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,10 +17,10 @@ from sqlalchemy import Connection, or_, select, update
 
 from workstation import audit
 from workstation.events import Event
-from workstation.models import Conversation, Lead, Post, Priority, QualifierState
-from workstation.replies import slots
+from workstation.models import Contact, Conversation, Lead, Post, Priority, QualifierState
+from workstation.replies import slots, templates
+from workstation.replies.templates import Registry
 from workstation.services import leads as lead_service
-from workstation.services.reply_context import load_thread
 
 from . import flow as flow_logic
 from . import form_link, messages, outbound
@@ -31,7 +30,8 @@ from .flow import Cues, FlowState, Outcome, Say
 _Q = QualifierState.__table__.c  # type: ignore[attr-defined]
 _STATE = QualifierState.__table__  # type: ignore[attr-defined]
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
-_P = Post.__table__.c  # type: ignore[attr-defined]
+_P = Contact.__table__.c  # type: ignore[attr-defined]
+_POST = Post.__table__.c  # type: ignore[attr-defined]
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _FIELDS = ("conversation_id", "step", "status", "asked", "retries", "off_script", "answers",
            "end_reason", "updated_at", "ended_at")
@@ -56,7 +56,9 @@ class FlowRunner:
         self.now = now
         self.auto_assign = auto_assign
         self.active: list[dict[str, Any]] = []
-        self.guardrails = replace(outbound._guardrails(), max_questions=book.max_questions)
+        self.guardrails = outbound.flow_guardrails(book.max_questions)
+        self.registry: Registry | None = None
+        """The templates, read once per batch (handoff messages)."""
 
     def load(self, conversations: set[int], contacts: set[int]) -> None:
         """Read the active flows of these conversations and of these people's DMs."""
@@ -106,7 +108,7 @@ class FlowRunner:
         if self.conn.execute(select(_L.opted_out_at).where(_L.id == lead_id)).scalar():
             return
         caption = self.conn.execute(
-            select(_P.caption).join(Conversation.__table__, _C.post_id == _P.id)  # type: ignore[attr-defined]
+            select(_POST.caption).join(Conversation.__table__, _C.post_id == _POST.id)  # type: ignore[attr-defined]
             .where(_C.id == conversation_id)).scalar() or ""
         tone = tone_of(self.book, event.platform, caption)
         fs, outcome = flow_logic.start(flow, platform=event.platform,
@@ -150,6 +152,20 @@ class FlowRunner:
                    off_script=fs.off_script, answers=fs.answers, end_reason=fs.end_reason,
                    updated_at=self.now)
         lead_id = row["lead_id"]
+        for say in outcome.say:
+            if say.kind == "handoff":
+                self._hand_over(row, outcome.handoff_reason)
+            elif say.kind == "sales":
+                self._to_sales(row, flow, fs, outcome.sales_reason)
+            elif self._say(row, flow, fs, say):
+                continue
+            elif say.first:
+                # Too late to write (an old comment taken in from history, a closed DM
+                # window): the flow never starts, and nobody is bothered.
+                row.update(status="stopped", end_reason="a guardrail refused the first message")
+                outcome.stage = None
+            else:
+                self._hand_over(row, "a guardrail stopped the bot's message")
         if outcome.answered:
             lead_service.record_answers_conn(self.conn, lead_id, outcome.answered, now=self.now)
         if outcome.stage:
@@ -157,13 +173,6 @@ class FlowRunner:
                                            actor="bot", actor_kind=outbound.BOT["actor_kind"],
                                            reason=outcome.sales_reason or f"flow {flow.id}",
                                            forward_only=True)
-        for say in outcome.say:
-            if say.kind == "handoff":
-                self._hand_over(row, outcome.handoff_reason)
-            elif say.kind == "sales":
-                self._to_sales(row, flow, fs, outcome.sales_reason)
-            elif not self._say(row, flow, fs, say):
-                self._hand_over(row, "a guardrail stopped the bot's message")
         if row["status"] != "active":
             row["ended_at"] = self.now
             self._audit("lead.flow_ended", row, status=row["status"], reason=row["end_reason"],
@@ -173,11 +182,14 @@ class FlowRunner:
 
     def _say(self, row: dict[str, Any], flow: Flow, fs: FlowState, say: Say) -> bool:
         conv = row["conversation_id"]
-        thread = load_thread(self.conn, conv)
-        values = {"first_name": slots.first_name(thread.contact_name),
-                  "name": thread.contact_name,
-                  "handle": f"@{thread.contact_handle.lstrip('@')}" if thread.contact_handle
-                  else "", "promo_code": flow.offer.promo_code, "link": self._link(row, flow)}
+        person = self.conn.execute(
+            select(_P.name, _P.handle).join(Conversation.__table__, _C.contact_id == _P.id)  # type: ignore[attr-defined]
+            .where(_C.id == conv)).first()
+        name, handle = (person.name or "", person.handle or "") if person else ("", "")
+        values = {"first_name": slots.first_name(name), "name": name,
+                  "handle": f"@{handle.lstrip('@')}" if handle else "",
+                  "promo_code": flow.offer.promo_code,
+                  "link": self._link(row, flow) if say.kind == "closing" else ""}
         text, options, template_id = messages.compose(self.book, flow, fs, say, values,
                                                       seed=row["id"])
         key = f"flow:{row['id']}:{fs.asked}:{say.kind}:{say.step}"
@@ -199,7 +211,8 @@ class FlowRunner:
         row.update(status="handoff", end_reason=reason)
         conv = row["conversation_id"]
         outbound.send_template(self.conn, conv, self.book.handoff_template, lang=row["lang"],
-                               key=f"flow:{row['id']}:handoff", now=self.now)
+                               key=f"flow:{row['id']}:handoff", now=self.now,
+                               registry=self._registry())
         outbound.route(self.conn, conv, role="agent", reason=reason, tag="bot-handoff",
                        now=self.now, priority=Priority.HIGH, escalate=False,
                        auto_assign=self.auto_assign)
@@ -211,6 +224,11 @@ class FlowRunner:
                        reason=f"lead for sales ({reason})", tag="sales", now=self.now,
                        priority=Priority.URGENT, escalate=True, auto_assign=self.auto_assign)
         self._audit("lead.routed", row, role=self.book.sales_role, reason=reason)
+
+    def _registry(self) -> Registry:
+        if self.registry is None:
+            self.registry = templates.cached()
+        return self.registry
 
     def _remind(self, row: dict[str, Any], lead_id: int) -> None:
         lead = self.conn.execute(select(_L.stage, _L.opted_out_at).where(_L.id == lead_id)).one()

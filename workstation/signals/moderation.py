@@ -9,9 +9,9 @@ can map them to verdicts and an agent can read why. English and French, in three
    and slurs out of the code): threats, spam cues, hate phrases, swear words, insults. An
    insult is harassment only when aimed at a person ("you idiot", "t'es nul", "the waitress
    is an idiot", an @handle); "your company is garbage" is anger at the brand.
-2. Private data found by pattern and validated (e-mail, phone, postal address, card by Luhn,
-   IBAN by mod 97, French social security number by its key); the nearest owner word before
-   it says whose: "my", "appelez-moi" give `pii_self`; "her", "le numéro de Julie" `doxxing`.
+2. Private data (`pii.py`) found by pattern and validated (e-mail, phone, postal address,
+   card by Luhn, IBAN by mod 97, French social security number by its key); the nearest owner
+   word before it says whose: "my" gives `pii_self`; "le numéro de Julie" `doxxing`.
 3. Logistic regressions fitted by `benchmarks/fit_moderation.py` (`data/moderation.json`):
    spam, toxicity in English and in French, hate. A head fires past its threshold only if
    one uncommon word weighs enough on its own (its gate), and the spam head only judges texts
@@ -27,15 +27,14 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from . import linear
+from .pii import PII_MAX_CHARS, find_pii, has_digit, iban_valid, luhn
 
-__all__ = ["CATEGORIES", "FEATURES", "PII_MAX_CHARS", "Moderation", "Reading", "detect",
-           "find_pii", "iban_valid", "luhn", "read"]
+__all__ = ["CATEGORIES", "FEATURES", "HEAD_FEATURES", "PII_MAX_CHARS", "Moderation", "Reading",
+           "detect", "find_pii", "head_features", "iban_valid", "luhn", "read"]
 
 CATEGORIES = ("threat", "doxxing", "hate", "harassment", "spam", "pii_self", "profanity")
 """The taxonomy, most severe first (ties in score keep this order)."""
@@ -43,12 +42,13 @@ CATEGORIES = ("threat", "doxxing", "hate", "harassment", "spam", "pii_self", "pr
 FEATURES: dict[str, Any] = {"bigrams": True}
 """Feature configuration the fitting script uses (the shipped model carries its own copy)."""
 
-PII_MAX_CHARS = 100_000
-"""Private data is searched in this many characters: more than any real message."""
+HEAD_FEATURES: dict[str, dict[str, int]] = {"toxic_en": {"prefix": 5}, "toxic_fr": {"prefix": 5}}
+"""Features some heads read beyond the shared ones: the toxicity heads also read the first
+five letters of longer words, so "insulte", "insultes", "insulter" share their evidence (the
+datasets are small). The shipped model carries its own copy in `meta["head_features"]`."""
 
 MODEL_NAME, LEXICON_NAME = "moderation", "moderation_lexicon"
 RULE, WEAK, PII = 0.9, 0.75, 0.95  # scores of a rule hit, of two weak spam cues, of found data
-_PII_MAX_HITS, _PII_MAX_TRIES = 50, 500  # bound the work a hostile text can cause
 _SPAM_CUES = frozenset({"spam", "spam_weak", "spam_context"})
 
 
@@ -90,8 +90,6 @@ class _Lexicon:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.targets = {k: frozenset(v) for k, v in data["targets"].items()}
-        self.pii = {k: frozenset(v) for k, v in data["pii"].items() if k != "iban_lengths"}
-        self.iban_lengths: dict[str, int] = data["pii"]["iban_lengths"]
         self.kinds: dict[str, dict[str, frozenset[str]]] = {}
         for code in ("en", "fr"):  # French text also hears English swearing, not vice versa
             table: dict[str, set[str]] = {}
@@ -192,12 +190,21 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
         feats += (["_prof_"] * len(swear) + ["_ins_"] * insults + ["_insw_"] * weak
                   + [f"_{k}_" for k in ("threat", "harassment", "hate", "spam") if k in hits])
     sample, short = text[:PII_MAX_CHARS], len(text) <= linear.MAX_CHARS  # short: all seen
-    if (linear.EMAIL in present if short else "@" in sample) or _DIGIT.search(sample):
+    if (linear.EMAIL in present if short else "@" in sample) or has_digit(sample):
         for owner, evidence in find_pii(sample, present if short else None):
             hits.setdefault("pii_self" if owner == "self" else "doxxing", []).append(evidence)
     addressed = linear.MENTION in present or not lex.targets["tu"].isdisjoint(present) or (
         "you" in present and present.isdisjoint(("your", "guys", "people")))
     return Reading(words, feats, hits, addressed)
+
+
+def head_features(feats: list[str], head: str, config: dict[str, Any]) -> list[str]:
+    """`feats` plus the extra features `config[head]` asks for (see `HEAD_FEATURES`)."""
+    prefix = config.get(head, {}).get("prefix", 0)
+    if not prefix:
+        return feats
+    return feats + [f"{f[:prefix]}~" for f in feats
+                    if len(f) > prefix and f[0] != "_" and " " not in f]
 
 
 def _head(model: linear.LinearModel, feats: list[str], head: str) -> float:
@@ -241,7 +248,8 @@ def detect(text: str, lang: str) -> Moderation:
     if not hits.keys().isdisjoint(_SPAM_CUES):  # the spam head learnt YouTube: it only
         weak = WEAK if len(hits.get("spam_weak", ())) >= 2 else 0.0  # judges promotion
         scores["spam"] = max(scores["spam"], weak, _head(model, feats, "spam"))
-    toxic = _head(model, feats, f"toxic_{code}")
+    toxic_feats = head_features(feats, f"toxic_{code}", model.meta.get("head_features", {}))
+    toxic = _head(model, toxic_feats, f"toxic_{code}")
     ruled = max(scores["profanity"], scores["hate"], scores["harassment"], scores["threat"])
     if max(toxic, ruled) >= 0.5:  # model hate is a kind of hostility, never a topic alone
         scores["hate"] = max(scores["hate"], min(_head(model, feats, "hate"), max(toxic, ruled)))
@@ -249,7 +257,8 @@ def detect(text: str, lang: str) -> Moderation:
         # hostility no list names: aimed at someone it is harassment, else profanity
         fallback = "harassment" if reading.aimed else "profanity"
         scores[fallback] = toxic
-        hits[fallback] = list(model.explain(feats, f"toxic_{code}", ignore=_common(model)))
+        hits[fallback] = list(model.explain(toxic_feats, f"toxic_{code}",
+                                            ignore=_common(model)))
     elif scores["profanity"] < toxic < 0.5:
         scores["profanity"] = toxic
     flagged = [c for c in CATEGORIES if scores[c] >= 0.5]
@@ -261,158 +270,3 @@ def detect(text: str, lang: str) -> Moderation:
     flagged.sort(key=lambda c: -scores[c])  # stable: ties keep the severity order
     return Moderation(tuple(flagged), scores,
                       {c: tuple(dict.fromkeys(hits.get(c, ()))) for c in flagged})
-
-
-# --- private data -------------------------------------------------------------------------
-
-_DIGIT = re.compile(r"\d")
-_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{2,190}")
-_NUMBER = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d ().-]{6,30}\d(?!\w)")
-_GROUP = re.compile(r"\d+")
-_IBAN = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}[a-z0-9 ]{10,40}")
-_CARD_END = re.compile(r"\b(?:card|carte|cb|visa|mastercard|amex)[a-z ]{0,20}"
-                       r"(?:ending|ends|finissant|terminant|termine)[a-z ]{0,12}\d{4}(?!\d)")
-_ADDRESS = re.compile(
-    r"(?<!\w)\d{1,4}(?:bis|ter| bis| ter)?,? (?:rue|avenue|av|bd|boulevard|chemin|allee|"
-    r"impasse|place|quai|route|cours|passage|square|faubourg|sentier|voie|residence)\b"
-    r"|(?<!\w)\d{1,5}[a-z]? (?:[a-z][a-z'-]{1,30}|[a-z][a-z'-]{1,30} [a-z][a-z'-]{1,30}) "
-    r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|court|ct|terrace|"
-    r"crescent|square|parkway|highway)\b")
-_KEYS = {"card": frozenset("card carte cb visa mastercard amex".split()),
-         "address": frozenset("rue avenue av bd boulevard chemin allee impasse place quai route "
-                              "cours passage square faubourg sentier voie residence street st "
-                              "road rd ave lane ln drive dr blvd court ct terrace crescent "
-                              "parkway highway".split())}
-_WORDS = re.compile(r"\w+")
-
-
-def luhn(digits: str) -> bool:
-    """Whether a string of digits passes the Luhn check of payment card numbers."""
-    if not digits.isdigit():
-        return False
-    total = 0
-    for i, char in enumerate(reversed(digits)):
-        d = int(char) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def iban_valid(candidate: str) -> bool:
-    """Whether `candidate` (spaces allowed, any case) is an IBAN of its country's length
-    whose check digits pass the ISO 13616 mod-97 test."""
-    compact = candidate.replace(" ", "").lower()
-    if _lexicon().iban_lengths.get(compact[:2]) != len(compact) or not compact.isascii() \
-            or not compact.isalnum() or not compact[2:4].isdigit():
-        return False
-    return int("".join(str(int(c, 36)) for c in compact[4:] + compact[:4])) % 97 == 1
-
-
-def _number_kind(window: str, digits: str, groups: list[str]) -> str | None:
-    """"phone", "card" or "id number" for digits that validate as one, else None."""
-    if window[0] == "+":
-        return "phone" if (len(digits) == 11 if digits[:2] == "33" else
-                           8 <= len(digits) <= 15) else None
-    if window[:2] == "00":
-        return "phone" if 12 <= len(digits) <= 17 else None
-    if len(digits) == 15 and digits[0] in "12" and 97 - int(digits[:13]) % 97 == int(digits[13:]):
-        return "id number"  # French social security number and its key
-    if 13 <= len(digits) <= 19 and digits[0] in "23456" and luhn(digits):
-        return "card"
-    if digits[0] == "0" and (len(digits) == 10 and digits[1] != "0"
-                             or len(digits) == 11 and digits[1] in "1237"):
-        return "phone"  # French (10 digits) or British (11) national forms
-    return "phone" if [len(g) for g in groups] == [3, 3, 4] else None  # (555) 123-4567
-
-
-def _numbers(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    """(position, masked evidence) of phone, card and ID numbers among runs of digits.
-
-    A run may hold trailing digits ("06 39 98 14 27 2 fois"), so every window of whole digit
-    groups is tried and the longest that validates wins.
-    """
-    found = []
-    for match in islice(_NUMBER.finditer(text), _PII_MAX_TRIES):
-        if any(a <= match.start() < b for a, b in taken):
-            continue  # digits of an IBAN already reported
-        span, best = match.group(), None
-        groups = [(m.start(), m.group()) for m in _GROUP.finditer(span)][:12]
-        for i in range(len(groups)):
-            window = span if i == 0 else span[groups[i][0]:]  # keeps a leading "+" or "("
-            for k in range(len(groups), i, -1):
-                digits = "".join(g for _, g in groups[i:k])
-                kind = _number_kind(window, digits, [g for _, g in groups[i:k]])
-                if kind:
-                    if best is None or len(digits) > len(best[2]):
-                        best = (match.start() + groups[i][0], kind, digits)
-                    break
-        if best:
-            found.append((best[0], f"{best[1]} …{best[2][-4:]}"))
-    return found
-
-
-def _owner(text: str, start: int, lex: _Lexicon) -> str | None:
-    """Whose data sits at `start`: "self", "other", or None for the addressee's own (the
-    brand's public number), from the nearest owner word among the 12 before it."""
-    cue = lex.pii
-    window = _WORDS.findall(text[max(0, start - 160):start])[-12:]
-    for j in range(len(window) - 1, -1, -1):
-        word, after = window[j], window[j + 1] if j + 1 < len(window) else ""
-        if word in cue["own"]:
-            return "self"
-        if word in cue["addressee"]:
-            return None
-        if word == "il" and (j and window[j - 1] == "s" or after in ("y", "faut", "vous")):
-            continue  # "s'il vous plaît", "il faut": nobody's
-        if word in cue["other"]:
-            return "other"
-        if word in ("de", "of") and j and window[j - 1] in cue["data_nouns"] and after \
-                and after not in cue["not_a_name"] and not after.isdigit():
-            return "other"  # "le numéro de Julie"
-        if word == "s" and after in cue["data_nouns"] and j and \
-                window[j - 1] not in ("it", "that", "here", "what", "there", "c"):
-            return "other"  # "Marc's number"
-    return "self"
-
-
-def find_pii(text: str, words: set[str] | None = None) -> list[tuple[str, str]]:
-    """Private data in a text, each with its owner and a masked description.
-
-    Args:
-        text: Untrusted text; only the first `PII_MAX_CHARS` characters are searched.
-        words: All the text's tokens, when the caller has them: the card-ending and address
-            patterns are then only tried when one of their key words is there.
-
-    Returns:
-        (owner, evidence) pairs in text order, owner "self" or "other"; data that belongs
-        to the addressee ("your number") is left out. Evidence masks the value:
-        "phone …1427", "email …@example.com".
-    """
-    lex, sample = _lexicon(), linear.fold(text[:PII_MAX_CHARS])
-    found: list[tuple[int, str]] = []
-    at, tries = sample.find("@"), 0
-    while at != -1 and tries < _PII_MAX_TRIES:
-        tries += 1
-        match = None
-        if at and (sample[at - 1].isalnum() or sample[at - 1] in "._+-"):  # not "@handle"
-            match = _EMAIL.search(sample, max(0, at - 64), at + 255)
-        if match and match.start() <= at < match.end():
-            found.append((match.start(), f"email …@{match.group().split('@')[1].rstrip('.-')}"))
-            at = sample.find("@", match.end())
-        else:
-            at = sample.find("@", at + 1)
-    digits = sum(map(sample.count, "0123456789"))
-    if digits >= 8:  # phones, cards, IBANs and ID numbers all have more
-        taken = []
-        for match in islice(_IBAN.finditer(sample), _PII_MAX_TRIES):
-            compact = match.group().replace(" ", "")
-            if iban_valid(compact[:lex.iban_lengths.get(compact[:2], 0)]):
-                found.append((match.start(), f"iban {compact[:4].upper()}…"))
-                taken.append(match.span())
-        found += _numbers(sample, taken)
-    for pattern, kind in ((_CARD_END, "card"), (_ADDRESS, "address")) if digits else ():
-        if words is None or not _KEYS[kind].isdisjoint(words):
-            for match in islice(pattern.finditer(sample), _PII_MAX_TRIES):
-                shown = match.group()[-4:] if kind == "card" else match.group().split()[-1]
-                found.append((match.start(), f"{kind} …{shown}"))
-    return [(owner, evidence) for pos, evidence in sorted(found)[:_PII_MAX_HITS]
-            if (owner := _owner(sample, pos, lex))]

@@ -32,7 +32,8 @@ def make(sandbox: SandboxServer) -> Make:
 
     def factory(name: str, engine: Engine | None = None, **client: Any) -> Any:
         platform = config.load(env_for(sandbox))[name]
-        connector = build(platform, engine, sleep=lambda _s: None, **client)
+        client.setdefault("sleep", lambda _s: None)
+        connector = build(platform, engine, **client)
         made.append(connector)
         return connector
 

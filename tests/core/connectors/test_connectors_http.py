@@ -199,3 +199,18 @@ def test_a_success_without_the_created_id_is_unknown_for_a_write_malformed_for_a
     meta = MetaConnector(client_for("meta", answer(200, {"name": "no id"})))
     with pytest.raises(Malformed, match="answer without id"):
         meta.ids  # noqa: B018
+
+
+@pytest.mark.parametrize("platform", ["meta", "x"])
+def test_a_poll_waits_out_short_rate_limits_and_completes(make: Make, control: Control,
+                                                          platform: str) -> None:
+    import time
+
+    connector = make(platform, sleep=time.sleep)  # really waits (about a second per limit)
+    channel = "instagram_dm" if platform == "meta" else "x_dm"
+    made = [control.inject(channel, f"hello {n}") for n in range(5)]
+    control.faults("rate=every:4,reset=1" if platform == "meta" else "rate=every:2,reset=1")
+    stream = "instagram:dm" if platform == "meta" else "x:dm"
+    events = [e for page in connector.poll(stream, "") for e in page.events]
+    assert {m["id"] for m in made} <= {e["id"] for e in events}
+    assert control.state()["faults"]["rate"] >= 1

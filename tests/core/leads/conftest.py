@@ -33,9 +33,9 @@ class Chat:
         """The customer writes (two minutes after the last message)."""
         self.count += 1
         self.clock.advance(minutes=2)
+        fields.setdefault("created_at", iso(self.clock()))
         line = event(f"{self.author['id']}-{self.count}", kind=kind, text=text,
-                     platform=self.platform, author=self.author,
-                     created_at=iso(self.clock()), **fields)
+                     platform=self.platform, author=self.author, **fields)
         Ingestor(self.engine, clock=self.clock).run(io.BytesIO(jsonl(line)))
 
     def comment(self, text: str, caption: str = "Our new roast", campaign: str = "noel-2026"

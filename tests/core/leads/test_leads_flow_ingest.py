@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.core.leads.conftest import Chat
+from workstation.clock import iso
 from workstation.models import QualifierState
 
 
@@ -133,3 +136,14 @@ def test_a_flow_starts_once_per_conversation_and_never_after_a_stop(chat: Chat) 
     assert chat.state()["status"] == "stopped" and chat.lead()["opted_out_at"] is not None
     chat.send("how much does it cost to order the grinder", kind="comment", parent="u-1-1")
     assert len(chat.rows(QualifierState)) == 1 and len(chat.bot()) == 1
+
+
+def test_a_comment_too_old_to_answer_in_private_starts_no_flow(chat: Chat) -> None:
+    old = iso(chat.clock() - timedelta(days=10))  # past Meta's 7 days for a private reply
+    chat.send("How much is the Moulin M2? I'd like to order one", kind="comment",
+              created_at=old, post={"id": "p1", "caption": "x", "campaign": ""})
+    state = chat.state()
+    assert (state["status"], state["end_reason"]) == (
+        "stopped", "a guardrail refused the first message")
+    assert chat.bot() == [] and chat.lead()["stage"] == "new"
+    assert "reply.blocked" in chat.actions() and "lead.handoff" not in chat.actions()

@@ -80,7 +80,7 @@ def test_the_question_budget_closes_the_flow_early(book: config.FlowBook) -> Non
     ("un conseiller svp", {}, "asked for a person"),
     ("are you a bot", {}, "asked for a person"),
     ("whatever", {"angry": True}, "angry customer"),
-    ("whatever", {"sentiment": -0.8}, "angry customer"),
+    ("whatever", {"sentiment": -0.85}, "angry customer"),
     ("hein", {"confused": True}, "confused customer"),
     ("my last order arrived broken", {"intents": ("complaint",)},
      "complaint in the middle of the flow"),

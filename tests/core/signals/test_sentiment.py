@@ -11,7 +11,10 @@ import time
 import pytest
 
 from workstation.signals import linear, sentiment
+from workstation.signals.sentiment import english as sentiment_en
+from workstation.signals.sentiment import french as sentiment_fr
 from workstation.signals.sentiment import label, score
+from workstation.signals.sentiment import model as sentiment_model
 
 
 def fr(text: str) -> str:
@@ -108,7 +111,7 @@ def test_french_negation_flips_and_dampens() -> None:
 
 def test_french_rules_intensity_capitals_and_exclamation() -> None:
     # the hand-written scorer, whose verdict the model reads as a feature
-    rules = sentiment._french
+    rules = sentiment_fr._french
     assert rules("très bon") > rules("bon") > rules("assez bon") > 0
     assert rules("trop nul") < rules("nul")
     assert rules("c'est NUL vraiment") < rules("c'est nul vraiment")
@@ -173,14 +176,14 @@ def test_english_neutral(text: str) -> None:
 def test_not_bad_is_read_by_the_rules_and_never_negative() -> None:
     # VADER's rules read "not bad" as mildly positive; tweets taught the model little about
     # it, so it may call it neutral, but never negative
-    assert sentiment._english("Not bad at all") > 0
+    assert sentiment_en._english("Not bad at all") > 0
     assert en("Not bad at all") in ("neutral", "positive")
 
 
 def test_english_phrases_accept_curly_apostrophes() -> None:
-    curly = sentiment._english("haven\u2019t received it")
+    curly = sentiment_en._english("haven\u2019t received it")
     assert curly < 0
-    assert curly == sentiment._english("haven't received it")
+    assert curly == sentiment_en._english("haven't received it")
 
 
 # Sentences written for these tests (none from the evaluation data).
@@ -236,8 +239,8 @@ def test_negation_marks_sentiment_words_only() -> None:
 
 @pytest.mark.parametrize(("lang", "_expected", "text"), MODEL_CASES)
 def test_label_of_the_score_is_the_models_argmax(lang: str, _expected: str, text: str) -> None:
-    intercept, table, config = sentiment._weights(sentiment.MODELS[lang])
-    probabilities = sentiment._probabilities(intercept, table, sentiment.features(text, lang))
+    intercept, table, config = sentiment_model._weights(sentiment.MODELS[lang])
+    probabilities = sentiment_model._probabilities(intercept, table, sentiment.features(text, lang))
     best = max(range(3), key=lambda c: (probabilities[c], -c))
     assert label(score(text, lang)) == ("negative", "neutral", "positive")[best]
 
@@ -285,11 +288,11 @@ def test_vader_rules_are_vaders() -> None:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     reference = SentimentIntensityAnalyzer()  # a plain analyser with our lexicon patches
-    for item in sentiment._ENGLISH_WORDS.split():
+    for item in sentiment_en._ENGLISH_WORDS.split():
         word, _, valence = item.partition(":")
         reference.lexicon[word] = float(valence)
     for text in VADER_CASES:
-        total, positive, negative = sentiment._vader_sums(text)
+        total, positive, negative = sentiment_en._vader_sums(text)
         compound = total / math.sqrt(total * total + 15) if total else 0.0
         assert round(compound, 4) == reference.polarity_scores(text)["compound"], text
         assert positive >= 0 >= negative
@@ -313,14 +316,14 @@ def test_model_files_are_small_and_carry_their_provenance(lang: str) -> None:
 
 
 def test_french_token_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sentiment, "_MEMO_SIZE", 50)
-    sentiment._FR_TOKEN_MEMO.clear()
+    monkeypatch.setattr(sentiment_fr, "_MEMO_SIZE", 50)
+    sentiment_fr._FR_TOKEN_MEMO.clear()
     words = " ".join(f"mot{i}x" for i in range(500))
-    first = sentiment._french_tokens(words)
-    assert len(sentiment._FR_TOKEN_MEMO) <= 50
-    assert sentiment._french_tokens(words) == first  # remembered or not, the same tokens
-    sentiment._french_tokens("a" * 10_000)  # a long word is read but not remembered
-    assert "a" * 10_000 not in {match[1] for match in sentiment._FR_TOKEN_MEMO}
+    first = sentiment_fr._french_tokens(words)
+    assert len(sentiment_fr._FR_TOKEN_MEMO) <= 50
+    assert sentiment_fr._french_tokens(words) == first  # remembered or not, the same tokens
+    sentiment_fr._french_tokens("a" * 10_000)  # a long word is read but not remembered
+    assert "a" * 10_000 not in {match[1] for match in sentiment_fr._FR_TOKEN_MEMO}
 
 
 def test_other_languages_use_vader_for_emoji() -> None:
@@ -340,7 +343,7 @@ def test_label_thresholds() -> None:
 
 def test_vader_is_built_lazily() -> None:
     code = (
-        "import sys; import workstation.signals.sentiment as s;"
+        "import sys; import workstation.signals.sentiment.english as s;"
         "print(s._VADER is None, 'vaderSentiment.vaderSentiment' in sys.modules)"
     )
     import subprocess
