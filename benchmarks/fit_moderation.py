@@ -17,9 +17,10 @@ What it does:
 4. Fits four one-vs-rest heads, `spam`, `toxic_en`, `toxic_fr`, `hate`, by FTRL-Proximal
    logistic regression (McMahan et al. 2013): L1 keeps the tables small; L2, n-grams seen in
    at least two texts, and averaging over shuffling seeds keep them from memorising. The
-   toxicity heads also read five-letter word beginnings (`moderation.HEAD_FEATURES`): on the
-   held-out fifths they lifted TweetEval offensive and French hostility, whose training sets
-   are a few hundred to 1,600 texts.
+   toxicity heads also read five-letter word beginnings (`moderation.HEAD_FEATURES`), which
+   lifted TweetEval offensive and French hostility (training sets of a few hundred to 1,600
+   texts); the gate below still asks for one whole word, so a beginning ("count~" of
+   "counter") never flags a message on its own.
 5. Chooses each head's threshold, and its gate (the weight one uncommon word of the text
    must reach), on 4-fold out-of-fold figures with the rules applied as `detect` applies
    them: the best target metric (smoothed over neighbouring thresholds) among the settings
@@ -337,9 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             model = linear.LinearModel([head], [bias], {head: weights})
             for i, ex in enumerate(examples):
                 if ex.fold == k:
-                    feats = head_feats(ex, head)
-                    oof[head][i] = model.margins(feats)[0]
-                    top[head][i] = model.strongest(feats, head, ignore)
+                    oof[head][i] = model.margins(head_feats(ex, head))[0]
+                    top[head][i] = model.strongest(ex.feats, head, ignore)  # whole words
         print(f"  fold {k} done")
     cuts, metrics = choose_thresholds(examples, oof, top)
     print("thresholds", cuts)

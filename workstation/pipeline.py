@@ -10,7 +10,7 @@ message on its own (`workstation triage`).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -137,11 +137,15 @@ class Pipeline:
         rules = self.rules
         matcher = rules.matchers.get(lang) or rules.matchers["*"]
         words: list[Hit] = []
-        cues: dict[str, list[Hit]] = {"neg": [], "anger": [], "confusion": [], "rule": []}
+        cues: dict[str, list[Hit]] = {"neg": [], "anger": [], "confusion": []}
+        rule_hits: list[int] = []
         for hit in matcher.find(message):
-            if hit.label.startswith(CUE):
+            if hit.label[:1] == CUE:
                 kind, _, label = hit.label[1:].partition(":")
-                cues[kind].append(hit if kind != "rule" else replace(hit, label=label))
+                if kind == "rule":
+                    rule_hits.append(int(label))
+                else:
+                    cues[kind].append(hit)
             else:
                 words.append(hit)
         found = intent_signal.detect(message, rules, words, cues["neg"])
@@ -153,7 +157,7 @@ class Pipeline:
             or (anger.caps_words is not None and _shouted(event.text) >= anger.caps_words)
         )
         confused = bool(cues["confusion"])
-        fired = frozenset(int(hit.label) for hit in cues["rule"])
+        fired = frozenset(rule_hits)
         evidence = dict(found.evidence)
         evidence.update(flagged.evidence)
         return Signals(lang, score, found.names, flagged.categories, angry, confused, fired,

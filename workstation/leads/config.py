@@ -183,7 +183,7 @@ class _Reader:
         if data.get("version", 1) != 1:
             self.fail(("version",), "version must be 1")
         bot = self.table(("bot",), data.get("bot", {}), {
-            "max_questions", "off_script_limit", "quick_replies", "handoff_template",
+            "max_questions", "start_within", "off_script_limit", "quick_replies", "handoff_template",
             "angry_below", "handoff_intents", "handoff_tags", "handoff_words", "opt_out_words"})
         sales = self.table(("sales",), data.get("sales", {}), {
             "role", "urgent_within", "quantity_at_least", "budget_at_least", "words"})
@@ -211,6 +211,8 @@ class _Reader:
             path=path,
             max_questions=self.number(("bot", "max_questions"), bot.get("max_questions"), 5, 1,
                                       True),
+            start_within=self.span(("bot", "start_within"), bot.get("start_within"),
+                                   timedelta(days=2)),
             off_script_limit=self.number(("bot", "off_script_limit"),
                                          bot.get("off_script_limit"), 2, 1, True),
             quick_replies=self.slugs(("bot", "quick_replies"), bot.get("quick_replies")),

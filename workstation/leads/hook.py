@@ -128,10 +128,13 @@ class LeadHook:
             return
         if state is not None:
             runner.advance(state, conv, item.lang, event, item.cues)
+        elif now - event.created_at > self.book.start_within:
+            return  # history being taken in: the bot starts nothing about old messages
         elif item.qualifier:
             runner.start(item.qualifier, conv, item.contact_id, item.lang, event)
         elif ugc.shares_content(self.book, event, folded):
-            ugc.request(self.conn, self.book, conv, event, lang=_lang(item.lang), now=now)
+            ugc.request(self.conn, self.book, conv, event, lang=_lang(item.lang), now=now,
+                        registry=runner.templates())
 
 
 def _lang(lang: str) -> str:

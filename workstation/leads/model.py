@@ -76,6 +76,8 @@ class FlowBook:
     path: Path | None = None
     flows: dict[str, Flow] = field(default_factory=dict)
     max_questions: int = 5
+    start_within: timedelta = timedelta(days=2)
+    """A rule's qualifier on a message older than this (history being imported) is ignored."""
     off_script_limit: int = 2
     quick_replies: frozenset[str] = frozenset()
     handoff_template: str = "human-handoff"

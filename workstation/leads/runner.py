@@ -212,7 +212,7 @@ class FlowRunner:
         conv = row["conversation_id"]
         outbound.send_template(self.conn, conv, self.book.handoff_template, lang=row["lang"],
                                key=f"flow:{row['id']}:handoff", now=self.now,
-                               registry=self._registry())
+                               registry=self.templates())
         outbound.route(self.conn, conv, role="agent", reason=reason, tag="bot-handoff",
                        now=self.now, priority=Priority.HIGH, escalate=False,
                        auto_assign=self.auto_assign)
@@ -225,7 +225,8 @@ class FlowRunner:
                        priority=Priority.URGENT, escalate=True, auto_assign=self.auto_assign)
         self._audit("lead.routed", row, role=self.book.sales_role, reason=reason)
 
-    def _registry(self) -> Registry:
+    def templates(self) -> Registry:
+        """The reply templates, read once for the batch."""
         if self.registry is None:
             self.registry = templates.cached()
         return self.registry

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select, update
 from workstation import audit
 from workstation.events import Event
 from workstation.models import Conversation, Message, Priority, UgcRightsRequest
+from workstation.replies.templates import Registry
 
 from . import outbound
 from .config import FlowBook
@@ -62,7 +63,7 @@ def read_answer(book: FlowBook, folded: str) -> str:
 
 
 def request(conn: Connection, book: FlowBook, conversation_id: int, event: Event, *,
-            lang: str, now: datetime) -> bool:
+            lang: str, now: datetime, registry: Registry | None = None) -> bool:
     """Ask for the rights once per conversation; whether a request was made."""
     asked = conn.execute(select(_U.id).where(_U.conversation_id == conversation_id)).first()
     if asked is not None:
@@ -70,7 +71,8 @@ def request(conn: Connection, book: FlowBook, conversation_id: int, event: Event
     message = conn.execute(select(_M.id).where(_M.platform == event.platform,
                                                _M.external_id == event.id)).scalar()
     sent = outbound.send_template(conn, conversation_id, book.ugc_template, lang=lang,
-                                  key=f"ugc:{event.platform}:{event.id}"[:128], now=now)
+                                  key=f"ugc:{event.platform}:{event.id}"[:128], now=now,
+                                  registry=registry)
     if not sent:
         return False
     request_id = conn.execute(_UGC.insert().returning(_U.id), {

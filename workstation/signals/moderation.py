@@ -207,14 +207,18 @@ def head_features(feats: list[str], head: str, config: dict[str, Any]) -> list[s
                     if len(f) > prefix and f[0] != "_" and " " not in f]
 
 
-def _head(model: linear.LinearModel, feats: list[str], head: str) -> float:
+def _head(model: linear.LinearModel, feats: list[str], head: str,
+          words: list[str] | None = None) -> float:
     """A head's score, 0.5 at its threshold; held just under 0.5 when no uncommon word
-    weighs at least the head's gate (many faint hints never make a flag on their own)."""
+    weighs at least the head's gate (many faint hints never make a flag on their own).
+    `words`: the features the gate looks at, when `feats` holds more than whole words and
+    word pairs (a word's first letters are evidence for the sum, never alone)."""
     cuts = model.meta["thresholds"]
     margin = model.margin(feats, head) - cuts[head]
     exp = math.exp(-abs(margin))  # never overflows, however long the text
     score = 1.0 / (1.0 + exp) if margin >= 0 else exp / (1.0 + exp)
-    if score >= 0.5 and model.strongest(feats, head, _common(model)) < cuts[f"{head}_gate"]:
+    if score >= 0.5 and model.strongest(feats if words is None else words, head,
+                                        _common(model)) < cuts[f"{head}_gate"]:
         return 0.49
     return score
 
@@ -249,7 +253,7 @@ def detect(text: str, lang: str) -> Moderation:
         weak = WEAK if len(hits.get("spam_weak", ())) >= 2 else 0.0  # judges promotion
         scores["spam"] = max(scores["spam"], weak, _head(model, feats, "spam"))
     toxic_feats = head_features(feats, f"toxic_{code}", model.meta.get("head_features", {}))
-    toxic = _head(model, toxic_feats, f"toxic_{code}")
+    toxic = _head(model, toxic_feats, f"toxic_{code}", feats)
     ruled = max(scores["profanity"], scores["hate"], scores["harassment"], scores["threat"])
     if max(toxic, ruled) >= 0.5:  # model hate is a kind of hostility, never a topic alone
         scores["hate"] = max(scores["hate"], min(_head(model, feats, "hate"), max(toxic, ruled)))
@@ -257,8 +261,7 @@ def detect(text: str, lang: str) -> Moderation:
         # hostility no list names: aimed at someone it is harassment, else profanity
         fallback = "harassment" if reading.aimed else "profanity"
         scores[fallback] = toxic
-        hits[fallback] = list(model.explain(toxic_feats, f"toxic_{code}",
-                                            ignore=_common(model)))
+        hits[fallback] = list(model.explain(feats, f"toxic_{code}", ignore=_common(model)))
     elif scores["profanity"] < toxic < 0.5:
         scores["profanity"] = toxic
     flagged = [c for c in CATEGORIES if scores[c] >= 0.5]

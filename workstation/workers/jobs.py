@@ -108,7 +108,7 @@ def crm(ctx: Context) -> str:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("poll", 2, poll, "new messages from every configured connector, through ingest"),
+    Job("poll", 1, poll, "new messages from every configured connector, through ingest"),
     Job("send", 1, send, "compose the bot's drafts, reconcile, send the outbox"),
     Job("sla", 30, sla, "warn before an SLA breach, escalate on breach"),
     Job("reminders", 30, reminders, "act on due reminders"),

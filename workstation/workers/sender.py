@@ -27,9 +27,11 @@ be refused (or worse, count against the page).
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
@@ -55,6 +57,9 @@ from .outgoing import CHANNELS, Target, targets
 WORKER = "sender"
 BATCH = 20
 """Rows claimed at a time: few enough that a stop leaves little to give back."""
+SENDERS = 4
+"""Conversations sent to at once (the platform's answers take time); one conversation's
+replies go out one after the other, in order."""
 BUDGET = 20.0
 """Seconds one run may spend sending before it lets the next run start over."""
 SEND_LEASE = timedelta(seconds=30)
@@ -116,33 +121,71 @@ def send_outbox(
     if not connectors or not guard():
         return report
     reconcile(engine, connectors, report, clock=clock, guard=guard, log=log)
-    blocked: dict[str, datetime] = {}
+    round_ = _Round(engine, connectors, clock, guard, rng, log, report)
     deadline = time.monotonic() + budget
-    while guard() and time.monotonic() < deadline:
-        platforms = set(connectors) - set(blocked)
-        if not platforms:
-            break
-        claimed = outbox.claim(engine, worker=WORKER, limit=batch, clock=clock,
-                               platforms=platforms, lease=SEND_LEASE)
-        if not claimed:
-            break
-        latest = time.monotonic() + (SEND_LEASE - SEND_MARGIN).total_seconds()
-        found = targets(engine, [row.id for row in claimed])
-        for row in claimed:
-            target = found[row.id]
-            platform = target.item.platform
-            if not guard():
-                _give_back(engine, row.id, None, "the worker stopped first", clock, report)
-            elif time.monotonic() > latest:
-                _give_back(engine, row.id, None, "its claim ran short", clock, report)
-            elif platform in blocked:
-                _give_back(engine, row.id, blocked[platform], "waiting for the platform", clock,
-                           report)
-            else:
-                until = _send_one(engine, connectors[platform], target, clock, rng, report, log)
-                if until is not None:
-                    blocked[platform] = until
+    with ThreadPoolExecutor(SENDERS, thread_name_prefix="send") as pool:
+        while guard() and time.monotonic() < deadline:
+            platforms = set(connectors) - round_.waiting()
+            if not platforms:
+                break
+            claimed = outbox.claim(engine, worker=WORKER, limit=batch, clock=clock,
+                                   platforms=platforms, lease=SEND_LEASE)
+            if not claimed:
+                break
+            latest = time.monotonic() + (SEND_LEASE - SEND_MARGIN).total_seconds()
+            found = targets(engine, [row.id for row in claimed])
+            threads: dict[int, list[Target]] = {}
+            for row in claimed:
+                threads.setdefault(found[row.id].conversation_id, []).append(found[row.id])
+            for _ in pool.map(lambda group: round_.send_all(group, latest), threads.values()):
+                pass
     return report
+
+
+@dataclass
+class _Round:
+    """One run's sending, shared by its threads: what each platform asked, and the counts."""
+
+    engine: Engine
+    connectors: Mapping[str, Connector]
+    clock: Clock
+    guard: Callable[[], bool]
+    rng: random.Random | None
+    log: Callable[[str], None] | None
+    report: SendReport
+    blocked: dict[str, datetime] = field(default_factory=dict)
+    """Platform → until when it must not be called (it asked us to wait, or is down)."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def waiting(self) -> set[str]:
+        with self.lock:
+            return set(self.blocked)
+
+    def send_all(self, thread: list[Target], latest: float) -> None:
+        """Send one conversation's claimed rows, in order."""
+        for target in thread:
+            outcome = self._one(target, latest)
+            with self.lock:
+                setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+
+    def _one(self, target: Target, latest: float) -> str:
+        outbox_id, platform = target.item.outbox_id, target.item.platform
+        with self.lock:
+            until = self.blocked.get(platform)
+        if not self.guard():
+            _give_back(self.engine, outbox_id, None, "the worker stopped first", self.clock)
+        elif time.monotonic() > latest:
+            _give_back(self.engine, outbox_id, None, "its claim ran short", self.clock)
+        elif until is not None:
+            _give_back(self.engine, outbox_id, until, "waiting for the platform", self.clock)
+        else:
+            outcome, until = _send_one(self.engine, self.connectors[platform], target,
+                                       self.clock, self.rng, self.log)
+            if until is not None:
+                with self.lock:
+                    self.blocked[platform] = until
+            return outcome
+        return "deferred"
 
 
 def reconcile(
@@ -180,46 +223,44 @@ def reconcile(
 
 
 def _send_one(engine: Engine, connector: Connector, target: Target, clock: Clock,
-              rng: random.Random | None, report: SendReport,
-              log: Callable[[str], None] | None) -> datetime | None:
-    """Send one claimed row and record the outcome; when its platform asked us to wait, the
-    time until which it must not be called again, else None."""
+              rng: random.Random | None,
+              log: Callable[[str], None] | None) -> tuple[str, datetime | None]:
+    """Send one claimed row and record the outcome: the report's field to count, and when
+    its platform asked us to wait, the time until which it must not be called again."""
     item = target.item
     refusal = _refusal(target, clock)
     if refusal:
         _settle(outbox.mark_failed, engine, item.outbox_id, refusal, clock, retryable=False)
-        report.failed += 1
-        return None
+        return "failed", None
     try:
         external_id = connector.send(item)
     except RateLimited as exc:
         wait = max(exc.retry_after, 0.0)
         until = clock() + timedelta(seconds=wait)
-        _give_back(engine, item.outbox_id, until, f"rate limited: {exc}", clock, report)
+        _give_back(engine, item.outbox_id, until, f"rate limited: {exc}", clock)
         _note(log, target, f"rate limited for {wait:.0f}s")
-        return until
+        return "deferred", until
     except Transient as exc:
         if exc.status is None:
             until = clock() + UNREACHABLE_PAUSE
-            _give_back(engine, item.outbox_id, until, str(exc), clock, report)
+            _give_back(engine, item.outbox_id, until, str(exc), clock)
             _note(log, target, f"platform unreachable: {exc}")
-            return until
+            return "deferred", until
         view = _settle(outbox.mark_failed, engine, item.outbox_id, str(exc), clock, rng=rng)
-        _count_failure(view, report)
         _note(log, target, f"will retry: {exc}")
+        gave_up = view is not None and view.state == OutboxState.FAILED.value
+        return ("failed" if gave_up else "retrying"), None
     except Rejected as exc:
         _settle(outbox.mark_failed, engine, item.outbox_id, str(exc), clock, retryable=False)
-        report.failed += 1
         _note(log, target, f"refused: {exc}")
+        return "failed", None
     except Exception as exc:  # OutcomeUnknown, Malformed, a connector's bug: posted or not?
         reason = str(exc) or type(exc).__name__
         _settle(outbox.mark_unknown, engine, item.outbox_id, reason, clock)
-        report.unknown += 1
         _note(log, target, f"outcome unknown: {reason}")
-    else:
-        _settle(outbox.mark_sent, engine, item.outbox_id, external_id, clock)
-        report.sent += 1
-    return None
+        return "unknown", None
+    _settle(outbox.mark_sent, engine, item.outbox_id, external_id, clock)
+    return "sent", None
 
 
 def _refusal(target: Target, clock: Clock) -> str:
@@ -241,9 +282,8 @@ def _refusal(target: Target, clock: Clock) -> str:
 
 
 def _give_back(engine: Engine, outbox_id: int, until: datetime | None, reason: str,
-               clock: Clock, report: SendReport) -> None:
+               clock: Clock) -> None:
     _settle(outbox.defer, engine, outbox_id, None, clock, until=until, reason=reason)
-    report.deferred += 1
 
 
 def _settle(transition: Callable[..., outbox.OutboxView], engine: Engine, outbox_id: int,
@@ -254,13 +294,6 @@ def _settle(transition: Callable[..., outbox.OutboxView], engine: Engine, outbox
         return transition(*args, worker=WORKER, clock=clock, **kwargs)
     except outbox.OutboxStateError:
         return None
-
-
-def _count_failure(view: outbox.OutboxView | None, report: SendReport) -> None:
-    if view is not None and view.state == OutboxState.FAILED.value:
-        report.failed += 1
-    else:
-        report.retrying += 1
 
 
 def _note(log: Callable[[str], None] | None, target: Target, text: str) -> None:

@@ -10,28 +10,41 @@ table with the source `connector:stream`.
 
 A stream that fails (platform down, unreadable page) is logged and left where it stands
 until the next run; a connector that asks us to wait is not called again before then.
+
+Streams are read in parallel threads (the platforms' answers take time), while what they
+bring is written one page at a time (`_WRITING`): the store takes one writer anyway, and one
+ingest at a time keeps the automation's per-batch reads consistent. Events the store already
+has (platforms repeat the last second, or a thread's latest messages) are dropped before
+triage reads their text.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, tuple_, update
 
 from workstation import db
 from workstation.clock import Clock, utcnow
 from workstation.connectors.base import Connector, ConnectorError, Page, RateLimited
 from workstation.ingest import Ingestor
-from workstation.models import DeadLetter, SyncCursor
+from workstation.models import DeadLetter, Message, SyncCursor
 from workstation.pipeline import Pipeline
 from workstation.text import inert
 
 _CURSOR = SyncCursor.__table__  # type: ignore[attr-defined]
 _K = _CURSOR.c
 _DEAD = DeadLetter.__table__  # type: ignore[attr-defined]
+_M = Message.__table__.c  # type: ignore[attr-defined]
+THREADS = 4
+"""Streams read at once."""
+_WRITING = threading.Lock()
 
 
 def _always() -> bool:
@@ -77,6 +90,7 @@ def poll_connectors(
     engine: Engine, connectors: Sequence[Connector], *, pipeline: Callable[[], Pipeline],
     clock: Clock = utcnow, guard: Callable[[], bool] = _always,
     state: PollState | None = None, log: Callable[[str], None] | None = None,
+    threads: int = THREADS,
 ) -> PollReport:
     """Read every stream of every connector up to now (safe to run twice).
 
@@ -88,55 +102,102 @@ def poll_connectors(
         guard: false once this process may no longer work; checked between pages.
         state: remembered between runs (rate limits); a fresh one when None.
         log: where one-line notes go (failed streams, rejected events).
+        threads: streams read at once.
     """
     report = PollReport()
     state = state or PollState()
-    triage = pipeline() if connectors else None
-    for connector in connectors:
-        blocked = state.blocked_until.get(connector.name)
-        if blocked is not None and clock() < blocked:
-            continue
-        for stream in connector.streams():
-            if not guard():
-                return report
-            try:
-                _poll_stream(engine, connector, stream, triage, clock, guard, report, log)
-            except RateLimited as exc:
-                state.blocked_until[connector.name] = clock() + timedelta(
-                    seconds=max(exc.retry_after, 0.0))
-                _error(report, log, connector, stream, f"rate limited for {exc.retry_after:.0f}s")
-                break
-            except ConnectorError as exc:
-                _error(report, log, connector, stream, str(exc) or type(exc).__name__)
+    now = clock()
+    ready = [c for c in connectors
+             if state.blocked_until.get(c.name) is None or now >= state.blocked_until[c.name]]
+    tasks = [(connector, stream) for connector in ready for stream in connector.streams()]
+    if not tasks:
+        return report
+    run = _Run(engine, pipeline(), clock, guard, report, state, log)
+    with ThreadPoolExecutor(max(1, min(threads, len(tasks))),
+                            thread_name_prefix="poll") as pool:
+        for _ in pool.map(lambda task: run.stream(*task), tasks):
+            pass
     return report
 
 
-def _poll_stream(engine: Engine, connector: Connector, stream: str, triage: Pipeline | None,
-                 clock: Clock, guard: Callable[[], bool], report: PollReport,
-                 log: Callable[[str], None] | None) -> None:
-    source = f"{connector.name}:{stream}"
-    for page in connector.poll(stream, position(engine, connector.name, stream)):
-        if not guard():
+@dataclass
+class _Run:
+    engine: Engine
+    triage: Pipeline
+    clock: Clock
+    guard: Callable[[], bool]
+    report: PollReport
+    state: PollState
+    log: Callable[[str], None] | None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """Guards the report and the state, which every stream's thread updates."""
+
+    def stream(self, connector: Connector, stream: str) -> None:
+        blocked = self.state.blocked_until.get(connector.name)
+        if not self.guard() or (blocked is not None and self.clock() < blocked):
             return
-        _ingest(engine, page, source, triage, clock, report, log)
-        _advance(engine, connector.name, stream, page, source, clock())
-        report.pages += 1
-        report.skipped += len(page.skipped)
-        for reason in page.skipped:
-            if log is not None:
-                log(f"{source}: skipped: {inert(reason, limit=200)}")
+        try:
+            self._read(connector, stream)
+        except RateLimited as exc:
+            with self.lock:
+                self.state.blocked_until[connector.name] = self.clock() + timedelta(
+                    seconds=max(exc.retry_after, 0.0))
+            self._error(connector, stream, f"rate limited for {exc.retry_after:.0f}s")
+        except ConnectorError as exc:
+            self._error(connector, stream, str(exc) or type(exc).__name__)
+
+    def _read(self, connector: Connector, stream: str) -> None:
+        source = f"{connector.name}:{stream}"
+        for page in connector.poll(stream, position(self.engine, connector.name, stream)):
+            if not self.guard():
+                return
+            with _WRITING:
+                counts = _ingest(self.engine, page, source, self.triage, self.clock, self.log)
+                _advance(self.engine, connector.name, stream, page, source, self.clock())
+            with self.lock:
+                self.report.pages += 1
+                self.report.skipped += len(page.skipped)
+                for name, value in counts.items():
+                    setattr(self.report, name, getattr(self.report, name) + value)
+            for reason in page.skipped:
+                if self.log is not None:
+                    self.log(f"{source}: skipped: {inert(reason, limit=200)}")
+
+    def _error(self, connector: Connector, stream: str, reason: str) -> None:
+        line = f"{connector.name}:{stream}: {inert(reason, limit=200)}"
+        with self.lock:
+            self.report.errors.append(line)
+        if self.log is not None:
+            self.log(line)
 
 
-def _ingest(engine: Engine, page: Page, source: str, triage: Pipeline | None, clock: Clock,
-            report: PollReport, log: Callable[[str], None] | None) -> None:
-    if not page.events:
-        return
-    lines = [json.dumps(event, ensure_ascii=False).encode() for event in page.events]
+def _ingest(engine: Engine, page: Page, source: str, triage: Pipeline, clock: Clock,
+            log: Callable[[str], None] | None) -> dict[str, int]:
+    """Take a page's new events in; the counts for the report."""
+    fresh = _unknown(engine, page.events)
+    counts = {"duplicates": len(page.events) - len(fresh)}
+    if not fresh:
+        return counts
+    lines = [json.dumps(event, ensure_ascii=False).encode() for event in fresh]
     ingestor = Ingestor(engine, pipeline=triage, clock=clock, source=source, on_reject=log)
     done = ingestor.run(lines, batch=len(lines))
-    report.ingested += done.ingested
-    report.duplicates += done.duplicates
-    report.rejected += done.rejected
+    counts.update(ingested=done.ingested, rejected=done.rejected,
+                  duplicates=counts["duplicates"] + done.duplicates)
+    return counts
+
+
+def _unknown(engine: Engine, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events whose (platform, id) the store does not have (or that ingest must judge:
+    those without a usable key)."""
+    keys = {(e.get("platform"), e.get("id")) for e in events
+            if isinstance(e.get("platform"), str) and isinstance(e.get("id"), str)}
+    if not keys:
+        return events
+    with db.read(engine) as conn:
+        known = {(platform, ident) for platform, ident in conn.execute(
+            select(_M.platform, _M.external_id)
+            .where(tuple_(_M.platform, _M.external_id).in_(sorted(keys))))}
+    return [e for e in events if (e.get("platform"), e.get("id")) not in known]
 
 
 def _advance(engine: Engine, connector: str, stream: str, page: Page, source: str,
@@ -152,11 +213,3 @@ def _advance(engine: Engine, connector: str, stream: str, page: Page, source: st
                                           "position": page.position, "updated_at": now}])
         conn.execute(update(_CURSOR).where(_K.connector == connector, _K.stream == stream)
                      .values(position=page.position, updated_at=now))
-
-
-def _error(report: PollReport, log: Callable[[str], None] | None, connector: Connector,
-           stream: str, reason: str) -> None:
-    line = f"{connector.name}:{stream}: {inert(reason, limit=200)}"
-    report.errors.append(line)
-    if log is not None:
-        log(line)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from tests.core.leads.conftest import Chat
+from workstation import paths
 from workstation.clock import iso
 from workstation.models import QualifierState
 
@@ -138,7 +142,21 @@ def test_a_flow_starts_once_per_conversation_and_never_after_a_stop(chat: Chat) 
     assert len(chat.rows(QualifierState)) == 1 and len(chat.bot()) == 1
 
 
-def test_a_comment_too_old_to_answer_in_private_starts_no_flow(chat: Chat) -> None:
+def test_history_starts_no_flow(chat: Chat) -> None:
+    old = iso(chat.clock() - timedelta(days=3))  # a file of last week's comments
+    chat.send("How much is the Moulin M2? I'd like to order one", kind="comment",
+              created_at=old, post={"id": "p1", "caption": "x", "campaign": ""})
+    assert chat.rows(QualifierState) == [] and chat.bot() == []
+    assert chat.lead()["stage"] == "new"
+
+
+def test_a_comment_too_old_to_answer_in_private_starts_no_flow(
+        chat: Chat, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = paths.shipped("flows.toml").read_text(encoding="utf-8")
+    custom = tmp_path / "flows.toml"
+    custom.write_text(source.replace('start_within = "2d"', 'start_within = "30d"'),
+                      encoding="utf-8")
+    monkeypatch.setenv("WORKSTATION_FLOWS", str(custom))
     old = iso(chat.clock() - timedelta(days=10))  # past Meta's 7 days for a private reply
     chat.send("How much is the Moulin M2? I'd like to order one", kind="comment",
               created_at=old, post={"id": "p1", "caption": "x", "campaign": ""})
