@@ -42,10 +42,12 @@ CATEGORIES = ("threat", "doxxing", "hate", "harassment", "spam", "pii_self", "pr
 FEATURES: dict[str, Any] = {"bigrams": True}
 """Feature configuration the fitting script uses (the shipped model carries its own copy)."""
 
-HEAD_FEATURES: dict[str, dict[str, int]] = {"toxic_en": {"prefix": 5}, "toxic_fr": {"prefix": 5}}
+HEAD_FEATURES: dict[str, dict[str, int]] = {"toxic_en": {"prefix": 5, "longer": 7},
+                                            "toxic_fr": {"prefix": 5, "longer": 7}}
 """Features some heads read beyond the shared ones: the toxicity heads also read the first
-five letters of longer words, so "insulte", "insultes", "insulter" share their evidence (the
-datasets are small). The shipped model carries its own copy in `meta["head_features"]`."""
+five letters of words of eight letters or more, so "insultes", "insulter", "insultant" share
+their evidence (the datasets are small); shorter words ("counter", "renvoyé") keep to
+themselves. The shipped model carries its own copy in `meta["head_features"]`."""
 
 MODEL_NAME, LEXICON_NAME = "moderation", "moderation_lexicon"
 RULE, WEAK, PII = 0.9, 0.75, 0.95  # scores of a rule hit, of two weak spam cues, of found data
@@ -200,11 +202,13 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
 
 def head_features(feats: list[str], head: str, config: dict[str, Any]) -> list[str]:
     """`feats` plus the extra features `config[head]` asks for (see `HEAD_FEATURES`)."""
-    prefix = config.get(head, {}).get("prefix", 0)
+    wanted = config.get(head, {})
+    prefix = wanted.get("prefix", 0)
     if not prefix:
         return feats
+    longer = max(prefix, wanted.get("longer", prefix))
     return feats + [f"{f[:prefix]}~" for f in feats
-                    if len(f) > prefix and f[0] != "_" and " " not in f]
+                    if len(f) > longer and f[0] != "_" and " " not in f]
 
 
 def _head(model: linear.LinearModel, feats: list[str], head: str,

@@ -195,7 +195,8 @@ def reconcile(
 ) -> None:
     """Settle `unknown` rows: found on the platform → sent, not found → queued again.
 
-    A row whose platform cannot be read now stays `unknown` until a later run.
+    A row whose platform cannot be read now stays `unknown` until a later run, and so do the
+    other rows of that platform (one failed read per platform and run).
     """
     with db.read(engine) as conn:
         ids = list(conn.execute(
@@ -203,12 +204,16 @@ def reconcile(
                 Conversation.__table__, _C.id == _O.conversation_id))  # type: ignore[attr-defined]
             .where(_O.state == OutboxState.UNKNOWN.value, _C.platform.in_(sorted(connectors)))
             .order_by(_O.id).limit(limit)).scalars())
+    failing: set[str] = set()
     for outbox_id, target in targets(engine, ids).items():
         if not guard():
             return
+        if target.item.platform in failing:
+            continue
         try:
             found = connectors[target.item.platform].find_sent(target.item)
         except ConnectorError as exc:
+            failing.add(target.item.platform)  # its other rows wait for the next run
             _note(log, target, f"still unknown: {exc}")
             continue
         try:

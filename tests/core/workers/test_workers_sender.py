@@ -6,7 +6,6 @@ import random
 import threading
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import Engine
 
 from tests.thread_factory import NOW, add_thread
@@ -65,26 +64,28 @@ def test_every_channel_reaches_the_connector(engine: Engine, clock: FrozenClock)
     assert [p.channel for p in fake.posted] == list(channels)
 
 
-@pytest.mark.parametrize(("fault", "state", "attempts", "counted"), [
-    (Transient("503 from the platform", status=503), "queued", 1, "retrying"),
-    (Rejected("(#10) permission denied", status=403), "failed", 1, "failed"),
-    (OutcomeUnknown("read timeout"), "unknown", 1, "unknown"),
-    (Malformed("not JSON"), "unknown", 1, "unknown"),
-    (RuntimeError("a bug in the connector"), "unknown", 1, "unknown"),
-])
-def test_each_error_class_moves_the_reply_where_it_belongs(
-    engine: Engine, clock: FrozenClock, fault: Exception, state: str, attempts: int,
-    counted: str,
-) -> None:
-    reply = queue_reply(engine, add_thread(engine))
-    fake = FakeConnector(faults=[fault])
-    assert send(engine, fake, clock) == {counted: 1}
-    row = outbox_row(engine, reply)
-    assert (row.state, row.attempts) == (state, attempts)
-    assert str(fault) in row.last_error
-    assert fake.posted == []
-    if state == "queued":
-        assert row.next_attempt_at > clock()  # with backoff
+FAULTS = [
+    (Transient("503 from the platform", status=503), "queued", "retrying"),
+    (Rejected("(#10) permission denied", status=403), "failed", "failed"),
+    (OutcomeUnknown("read timeout"), "unknown", "unknown"),
+    (Malformed("not JSON"), "unknown", "unknown"),
+    (RuntimeError("a bug in the connector"), "unknown", "unknown"),
+]
+
+
+def test_each_error_class_moves_the_reply_where_it_belongs(engine: Engine,
+                                                           clock: FrozenClock) -> None:
+    for n, (fault, state, counted) in enumerate(FAULTS):
+        # One platform per case: each run sees only its own reply.
+        reply = queue_reply(engine, add_thread(engine, platform=f"site{n}"))
+        fake = FakeConnector(platforms=(f"site{n}",), faults=[fault])
+        assert send(engine, fake, clock) == {counted: 1}, fault
+        row = outbox_row(engine, reply)
+        assert (row.state, row.attempts) == (state, 1), fault
+        assert str(fault) in row.last_error
+        assert fake.posted == []
+        if state == "queued":
+            assert row.next_attempt_at > clock()  # with backoff
 
 
 def test_a_rate_limit_defers_without_spending_an_attempt(engine: Engine,
