@@ -16,7 +16,8 @@ from typing import Any
 from . import __version__
 from .commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
-COMMANDS = ("ingest", "triage", "queue", "reply", "templates", "audit", "rules", "demo", "db")
+COMMANDS = ("ingest", "triage", "queue", "reply", "templates", "audit", "rules", "demo", "db",
+            "campaigns", "report", "alerts")
 """Command modules, in the order `--help` lists them."""
 
 

@@ -549,5 +549,5 @@ class Alert(SQLModel, table=True):
     window_start: datetime
     window_end: datetime
     webhook_state: str = Field(default="", max_length=16)
-    """'' (no webhook), pending, sent or failed."""
+    """'' (no webhook), pending, sent, failed (tried again later) or refused (a 4xx)."""
     webhook_attempts: int = 0

@@ -1,0 +1,260 @@
+"""KPIs cut other ways than `kpi.compute` does: next responses, campaigns, agents, posts.
+
+The panel needs the first-response family per platform and day, fast, every few seconds;
+reports need more cuts, once: how fast the *next* replies of a thread come, volume and
+sentiment per campaign and per agent, and which posts drew the most engagement. Each is one
+SQL statement over the period's conversations (the `ix_conversation_created` index) or their
+messages (the `ix_message_thread` index), so a monthly report stays within seconds on a
+million messages.
+
+Definitions:
+- *next response time*: for each reply of ours after the first, the time since the first
+  customer message it answers (the earliest one after our previous reply); counted in open
+  hours when the conversation's SLA policy pauses outside its calendar, like first responses;
+- *engagement* of a post: its likes + shares (the platform's counters, as last synced) + the
+  comments it received in the period; *engagement rate*: engagement ÷ impressions × 100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, func, literal, literal_column, select, union_all
+from sqlalchemy.engine import Engine
+
+from . import db
+from .kpi import LOOKBACK, NEEDS_REPLY, Spread, _clamp, _first_response, _percentile
+from .models import Agent, Conversation, Lead, Message, Post
+from .sla import SlaPolicy
+from .sqltime import epoch
+
+_C = Conversation.__table__.c  # type: ignore[attr-defined]
+_M = Message.__table__.c  # type: ignore[attr-defined]
+_L = Lead.__table__.c  # type: ignore[attr-defined]
+_P = Post.__table__.c  # type: ignore[attr-defined]
+_A = Agent.__table__.c  # type: ignore[attr-defined]
+CUTS = ("platform", "campaign", "agent", "kind")
+"""What `breakdown` can group conversations by."""
+
+
+@dataclass(frozen=True, slots=True)
+class Durations:
+    """A family of durations in seconds: how many, mean, median, 90th percentile."""
+
+    count: int = 0
+    mean: float | None = None
+    spread: Spread = Spread()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The figures of one group of the period's conversations."""
+
+    key: str
+    """The platform, campaign, agent's login or kind ('' for none: no campaign, unassigned)."""
+    conversations: int
+    needs_reply: int
+    responded: int
+    response_seconds: float
+    escalated: int
+    sentiment: float
+    """Mean sentiment, -1 to +1."""
+    leads: int
+
+    @property
+    def response_rate(self) -> float | None:
+        """Replies ÷ conversations needing one × 100."""
+        return self.responded * 100 / self.needs_reply if self.needs_reply else None
+
+    @property
+    def first_response_mean(self) -> float | None:
+        """Mean first response time, around the clock, in seconds."""
+        return self.response_seconds / self.responded if self.responded else None
+
+
+@dataclass(frozen=True, slots=True)
+class PostFigures:
+    """A post of ours and the engagement it drew."""
+
+    post_id: int
+    platform: str
+    external_id: str
+    url: str
+    caption: str
+    campaign: str
+    likes: int
+    shares: int
+    comments: int
+    """Customer messages under it in the period."""
+    impressions: int
+
+    @property
+    def engagement(self) -> int:
+        """Likes + comments + shares."""
+        return self.likes + self.comments + self.shares
+
+    @property
+    def engagement_rate(self) -> float | None:
+        """Engagement ÷ impressions × 100; None without impressions."""
+        return self.engagement * 100 / self.impressions if self.impressions else None
+
+
+def next_response(
+    engine: Engine, start: datetime, end: datetime,
+    policies: Mapping[str, SlaPolicy] | None = None,
+) -> Durations:
+    """Next response times of the conversations that started in [start, end).
+
+    A customer message opens a *turn* when it follows one of our replies; our first reply
+    after it closes the turn. The first turn of a thread is its first response (see
+    `kpi.compute`); the others are next responses.
+    """
+    dialect = engine.dialect.name
+    conv = (select(_C.id, _C.sla_policy).where(_C.created_at >= start, _C.created_at < end)
+            .cte("nr_conv"))
+    inbound = case((_M.direction == "in", 1), else_=0)
+    ordered = (
+        select(
+            _M.conversation_id.label("cid"), conv.c.sla_policy.label("policy"),
+            inbound.label("inbound"),
+            epoch(dialect, _M.created_at).label("at"),
+            func.lag(inbound).over(partition_by=_M.conversation_id,
+                                   order_by=(_M.created_at, _M.id)).label("prev"),
+        )
+        .join(conv, conv.c.id == _M.conversation_id)
+        .cte("nr_ordered")
+    )
+    o = ordered.c
+    opens = case((and_(o.inbound == 1, func.coalesce(o.prev, 0) == 0), o.at))
+    turns = (
+        select(
+            o.cid, o.policy, o.inbound, o.prev, o.at,
+            func.max(opens).over(partition_by=o.cid, order_by=o.at,
+                                 rows=(None, 0)).label("opened"),
+            func.sum(case((and_(o.inbound == 0, o.prev == 1), 1), else_=0)).over(
+                partition_by=o.cid, order_by=o.at, rows=(None, 0)).label("nth"),
+        )
+        .cte("nr_turns")
+    )
+    t = turns.c
+    w = SimpleNamespace(fr=t.at, st=t.opened, policy=t.policy)
+    durations = (
+        select(_clamp(_first_response(w, start - LOOKBACK, end, policies or {})).label("v"))
+        .where(t.inbound == 0, t.prev == 1, t.nth >= 2, t.opened.is_not(None))
+        .cte("nr_durations").prefix_with("MATERIALIZED")
+    )
+    return _durations(engine, durations.c.v, durations)
+
+
+def _durations(engine: Engine, column: Any, source: Any) -> Durations:
+    n = select(func.count()).select_from(source).scalar_subquery()
+    parts = [select(literal("n"), literal(0, Integer), func.count(column),
+                    func.sum(column)).select_from(source)]
+    for percent in (50, 90):
+        low = (n - 1) * percent // 100
+        around = (select(column.label("v")).select_from(source).order_by(column).limit(2)
+                  .offset(low).subquery())
+        parts.append(select(literal("p"), literal(percent, Integer), literal_column("0"),
+                            around.c.v))
+    with db.read(engine) as conn:
+        rows = conn.execute(union_all(*parts)).all()
+    count = total = 0.0
+    ranks: dict[int, list[float]] = {}
+    for kind, percent, c, v in rows:
+        if kind == "n":
+            count, total = c or 0, v or 0.0
+        elif v is not None:
+            ranks.setdefault(int(percent), []).append(float(v))
+    count = int(count)
+    return Durations(count, total / count if count else None,
+                     Spread(_percentile(ranks.get(50), count, 50),
+                            _percentile(ranks.get(90), count, 90)))
+
+
+def breakdown(engine: Engine, start: datetime, end: datetime, by: str) -> list[Group]:
+    """Volume, replies, escalations, sentiment and leads of [start, end)'s conversations
+    grouped by `by` (one of `CUTS`), the largest group first.
+
+    Raises:
+        ValueError: `by` is not one of `CUTS`.
+    """
+    if by not in CUTS:
+        raise ValueError(f"cannot break KPIs down by {by!r}")
+    dialect = engine.dialect.name
+    key = {"platform": _C.platform, "campaign": _C.campaign, "kind": _C.kind,
+           "agent": func.coalesce(_A.name, "")}[by]
+    needs = case((_C.moderation.in_(NEEDS_REPLY), 1), else_=0)
+    answered = and_(_C.moderation.in_(NEEDS_REPLY), _C.first_response_at.is_not(None))
+    first = (select(func.min(_M.created_at)).where(_M.conversation_id == _C.id)
+             .scalar_subquery())
+    has_lead = select(_L.id).where(_L.conversation_id == _C.id).exists()
+    wait = epoch(dialect, _C.first_response_at) - epoch(dialect, func.coalesce(first,
+                                                                               _C.created_at))
+    query = (
+        select(
+            func.coalesce(key, "").label("key"), func.count(), func.sum(needs),
+            func.sum(case((answered, 1), else_=0)),
+            func.coalesce(func.sum(case((answered, case((wait < 0, 0.0), else_=wait)))), 0.0),
+            func.sum(case((_C.escalated, 1), else_=0)), func.avg(_C.sentiment),
+            func.sum(case((has_lead, 1), else_=0)),
+        )
+        .where(_C.created_at >= start, _C.created_at < end)
+        .group_by(func.coalesce(key, ""))
+        .order_by(func.count().desc(), func.coalesce(key, ""))
+    )
+    if by == "agent":
+        query = query.select_from(Conversation.__table__.outerjoin(  # type: ignore[attr-defined]
+            Agent.__table__, _A.id == _C.assignee_id))  # type: ignore[attr-defined]
+    with db.read(engine) as conn:
+        return [Group(str(r[0]), int(r[1]), int(r[2] or 0), int(r[3] or 0), float(r[4] or 0),
+                      int(r[5] or 0), float(r[6] or 0), int(r[7] or 0)) for r in conn.execute(query)]
+
+
+def top_posts(engine: Engine, start: datetime, end: datetime, limit: int = 5) -> list[PostFigures]:
+    """The posts that drew the most engagement from [start, end)'s comments, most first."""
+    comments = (
+        select(_C.post_id.label("post_id"), func.count().label("n"))
+        .select_from(Message.__table__.join(  # type: ignore[attr-defined]
+            Conversation.__table__, _C.id == _M.conversation_id))  # type: ignore[attr-defined]
+        .where(_M.created_at >= start, _M.created_at < end, _M.direction == "in",
+               _C.post_id.is_not(None))
+        .group_by(_C.post_id)
+        .subquery()
+    )
+    engagement = _P.likes + _P.shares + comments.c.n
+    query = (
+        select(_P.id, _P.platform, _P.external_id, _P.url, _P.caption, _P.campaign, _P.likes,
+               _P.shares, comments.c.n, _P.impressions)
+        .join(comments, comments.c.post_id == _P.id)
+        .order_by(engagement.desc(), _P.id)
+        .limit(limit)
+    )
+    with db.read(engine) as conn:
+        return [PostFigures(*r) for r in conn.execute(query)]
+
+
+def engagement_total(engine: Engine, start: datetime, end: datetime,
+                     campaign: str | None = None) -> tuple[int, int]:
+    """(likes + comments + shares, impressions) of every post that drew comments in the
+    period, or of one campaign's posts."""
+    comments = (
+        select(_C.post_id.label("post_id"), func.count().label("n"))
+        .select_from(Message.__table__.join(  # type: ignore[attr-defined]
+            Conversation.__table__, _C.id == _M.conversation_id))  # type: ignore[attr-defined]
+        .where(_M.created_at >= start, _M.created_at < end, _M.direction == "in",
+               _C.post_id.is_not(None))
+        .group_by(_C.post_id)
+        .subquery()
+    )
+    query = select(func.sum(_P.likes + _P.shares + comments.c.n),
+                   func.sum(_P.impressions)).join(comments, comments.c.post_id == _P.id)
+    if campaign is not None:
+        query = query.where(_P.campaign == campaign)
+    with db.read(engine) as conn:
+        engaged, impressions = conn.execute(query).one()
+    return int(engaged or 0), int(impressions or 0)
+
