@@ -37,6 +37,7 @@ _M = Message.__table__.c  # type: ignore[attr-defined]
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _P = Post.__table__.c  # type: ignore[attr-defined]
 _A = Agent.__table__.c  # type: ignore[attr-defined]
+_EMPTY = literal_column("''")
 CUTS = ("platform", "campaign", "agent", "kind")
 """What `breakdown` can group conversations by."""
 
@@ -186,7 +187,8 @@ def breakdown(engine: Engine, start: datetime, end: datetime, by: str) -> list[G
         raise ValueError(f"cannot break KPIs down by {by!r}")
     dialect = engine.dialect.name
     key = {"platform": _C.platform, "campaign": _C.campaign, "kind": _C.kind,
-           "agent": func.coalesce(_A.name, "")}[by]
+           "agent": _A.name}[by]
+    key = func.coalesce(key, _EMPTY)  # one literal: PostgreSQL matches GROUP BY by text
     needs = case((_C.moderation.in_(NEEDS_REPLY), 1), else_=0)
     answered = and_(_C.moderation.in_(NEEDS_REPLY), _C.first_response_at.is_not(None))
     first = (select(func.min(_M.created_at)).where(_M.conversation_id == _C.id)
@@ -196,15 +198,15 @@ def breakdown(engine: Engine, start: datetime, end: datetime, by: str) -> list[G
                                                                                _C.created_at))
     query = (
         select(
-            func.coalesce(key, "").label("key"), func.count(), func.sum(needs),
+            key.label("key"), func.count(), func.sum(needs),
             func.sum(case((answered, 1), else_=0)),
             func.coalesce(func.sum(case((answered, case((wait < 0, 0.0), else_=wait)))), 0.0),
             func.sum(case((_C.escalated, 1), else_=0)), func.avg(_C.sentiment),
             func.sum(case((has_lead, 1), else_=0)),
         )
         .where(_C.created_at >= start, _C.created_at < end)
-        .group_by(func.coalesce(key, ""))
-        .order_by(func.count().desc(), func.coalesce(key, ""))
+        .group_by(key)
+        .order_by(func.count().desc(), key)
     )
     if by == "agent":
         query = query.select_from(Conversation.__table__.outerjoin(  # type: ignore[attr-defined]
@@ -237,10 +239,10 @@ def top_posts(engine: Engine, start: datetime, end: datetime, limit: int = 5) ->
         return [PostFigures(*r) for r in conn.execute(query)]
 
 
-def engagement_total(engine: Engine, start: datetime, end: datetime,
-                     campaign: str | None = None) -> tuple[int, int]:
-    """(likes + comments + shares, impressions) of every post that drew comments in the
-    period, or of one campaign's posts."""
+def engagement_by_campaign(engine: Engine, start: datetime,
+                           end: datetime) -> dict[str, tuple[int, int]]:
+    """Per campaign, (likes + comments + shares, impressions) of its posts that drew
+    comments in [start, end)."""
     comments = (
         select(_C.post_id.label("post_id"), func.count().label("n"))
         .select_from(Message.__table__.join(  # type: ignore[attr-defined]
@@ -250,11 +252,8 @@ def engagement_total(engine: Engine, start: datetime, end: datetime,
         .group_by(_C.post_id)
         .subquery()
     )
-    query = select(func.sum(_P.likes + _P.shares + comments.c.n),
-                   func.sum(_P.impressions)).join(comments, comments.c.post_id == _P.id)
-    if campaign is not None:
-        query = query.where(_P.campaign == campaign)
+    query = (select(_P.campaign, func.sum(_P.likes + _P.shares + comments.c.n),
+                    func.sum(_P.impressions))
+             .join(comments, comments.c.post_id == _P.id).group_by(_P.campaign))
     with db.read(engine) as conn:
-        engaged, impressions = conn.execute(query).one()
-    return int(engaged or 0), int(impressions or 0)
-
+        return {str(c): (int(e or 0), int(i or 0)) for c, e, i in conn.execute(query)}

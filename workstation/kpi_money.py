@@ -23,17 +23,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.engine import Engine
 
 from . import db
-from .kpi_breakdowns import engagement_total
+from .kpi_breakdowns import engagement_by_campaign
 from .models import CampaignResult, Conversation, Lead, LeadStage
 
 _R = CampaignResult.__table__.c  # type: ignore[attr-defined]
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _CUSTOMER = LeadStage.CUSTOMER.value
+_EMPTY = literal_column("''")
+"""One literal, not a bound parameter: PostgreSQL matches GROUP BY expressions by text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ def campaigns(engine: Engine, start: datetime, end: datetime) -> list[CampaignFi
         end: the moment after its last.
     """
     first, last = start.date(), end.date()
-    campaign = func.coalesce(func.nullif(_L.campaign, ""), _C.campaign)
+    campaign = func.coalesce(func.nullif(_L.campaign, _EMPTY), _C.campaign)
     leads_q = (
         select(campaign.label("campaign"), func.count().label("leads"),
                func.sum(case((_L.stage == _CUSTOMER, 1), else_=0)).label("customers"),
@@ -163,6 +165,7 @@ def campaigns(engine: Engine, start: datetime, end: datetime) -> list[CampaignFi
         values = dict(conn.execute(value_q).all())
         conversations = dict(conn.execute(conv_q).all())
         rows = {r[0]: r for r in conn.execute(rows_q)}
+    engaged = engagement_by_campaign(engine, start, end)
     result = []
     for name in sorted(set(rows) | set(conversations)):
         row, lead = rows.get(name), leads.get(name)
@@ -171,7 +174,7 @@ def campaigns(engine: Engine, start: datetime, end: datetime) -> list[CampaignFi
         impressions = int(row[5] or 0) if row else 0
         engagement = int(row[6] or 0) if row else 0
         if not impressions:
-            engagement, impressions = engagement_total(engine, start, end, campaign=name)
+            engagement, impressions = engaged.get(name, (0, 0))
         result.append(CampaignFigures(
             campaign=name, kind=str(row[1]) if row else "organic",
             spend=float(row[2] or 0) if row else 0.0,
@@ -207,7 +210,7 @@ def by_kind(figures: Iterable[CampaignFigures]) -> dict[str, CampaignFigures]:
 
 def leads_by_platform(engine: Engine, start: datetime, end: datetime) -> list[SourceLeads]:
     """Leads created in [start, end) per platform of the conversation they came from."""
-    platform = func.coalesce(func.nullif(_L.source_platform, ""), _C.platform)
+    platform = func.coalesce(func.nullif(_L.source_platform, _EMPTY), _C.platform)
     query = (
         select(platform, func.count(), func.sum(case((_L.stage == _CUSTOMER, 1), else_=0)),
                func.sum(case((and_(_L.promo_codes != " ", _L.promo_codes != ""), 1), else_=0)))

@@ -186,7 +186,7 @@ def _waiting(engine: Engine, now: datetime) -> Section:
     return Section("escalations", "Escalations waiting for a human", tables=(Table(
         "Waiting now", ("Conversation", "Platform", "Role", "Reason", "Waiting for",
                         "Due in", "Assignee"),
-        ("count", "text", "text", "text", "duration", "duration", "text"), table,
+        ("id", "text", "text", "text", "duration", "duration", "text"), table,
         note=f"Open escalated conversations whose customer waits for our answer, as of "
              f"{now:%Y-%m-%d %H:%M} UTC, most urgent first."
              if table else "No escalated conversation is waiting."),))

@@ -14,7 +14,7 @@ from typing import Any
 from workstation.kpi_config import format_duration
 
 Value = str | int | float | None
-UNITS = ("text", "count", "percent", "duration", "money", "score", "ratio", "time")
+UNITS = ("text", "id", "count", "percent", "duration", "money", "score", "ratio")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ def shown(unit: str, value: Value) -> str:
     """A value for people: "1h 02m", "93.9%", "1,250.00", "12,345", "+0.15"; "–" for none."""
     if value is None or value == "":
         return "–" if unit != "text" else ""
-    if unit == "text" or isinstance(value, str):
+    if unit in ("text", "id") or isinstance(value, str):
         return str(value)
     if unit == "duration":
         return format_duration(float(value))
