@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from tests.seed import at
-from workstation.models import CampaignResult, Contact, Lead, Post
+from workstation.models import CampaignResult, Contact, Lead, Message, Post
 
 
 def post(conn: Connection, *, campaign: str, platform: str = "instagram", likes: int = 0,
@@ -56,3 +56,17 @@ def contact(conn: Connection, handle: str, followers: int, platform: str = "inst
         "first_seen": at("2026-01-01T00:00"), "last_seen": at("2026-01-01T00:00"),
         "extra": {},
     }).scalar_one())
+
+
+def said(conn: Connection, conversation_id: int, when: datetime, *, text: str = "",
+         sentiment: float = 0.0, contact_id: int | None = None,
+         platform: str = "instagram") -> None:
+    """A customer message with its sentiment and author."""
+    from tests.seed import _SEQ
+
+    conn.execute(Message.__table__.insert(), {  # type: ignore[attr-defined]
+        "platform": platform, "external_id": f"said-{next(_SEQ)}",
+        "conversation_id": conversation_id, "direction": "in", "author_kind": "customer",
+        "contact_id": contact_id, "text": text, "sentiment": sentiment, "created_at": when,
+        "received_at": when, "extra": {},
+    })
