@@ -11,8 +11,10 @@ Definitions:
 - *next response time*: for each reply of ours after the first, the time since the first
   customer message it answers (the earliest one after our previous reply); counted in open
   hours when the conversation's SLA policy pauses outside its calendar, like first responses;
-- *engagement* of a post: its likes + shares (the platform's counters, as last synced) + the
-  comments it received in the period; *engagement rate*: engagement ÷ impressions × 100.
+- *engagement* of a post: its likes + shares (the platform's counters, as last synced) + its
+  comments: the messages of the comment threads opened under it in the period, ours included
+  as the platforms count them (the threads' stored `message_count`: no message is read);
+  *engagement rate*: engagement ÷ impressions × 100.
 """
 
 from __future__ import annotations
@@ -37,7 +39,6 @@ _M = Message.__table__.c  # type: ignore[attr-defined]
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _P = Post.__table__.c  # type: ignore[attr-defined]
 _A = Agent.__table__.c  # type: ignore[attr-defined]
-_EMPTY = literal_column("''")
 CUTS = ("platform", "campaign", "agent", "kind")
 """What `breakdown` can group conversations by."""
 
@@ -90,7 +91,7 @@ class PostFigures:
     likes: int
     shares: int
     comments: int
-    """Customer messages under it in the period."""
+    """Messages of the threads opened under it in the period."""
     impressions: int
 
     @property
@@ -115,13 +116,17 @@ def next_response(
     `kpi.compute`); the others are next responses.
     """
     dialect = engine.dialect.name
-    conv = (select(_C.id, _C.sla_policy).where(_C.created_at >= start, _C.created_at < end)
+    # Only threads with two round trips or more can have a next response (the stored
+    # exchange count): the others' messages are never read.
+    conv = (select(_C.id, _C.sla_policy, epoch(dialect, _C.first_response_at).label("fr"))
+            .where(_C.created_at >= start, _C.created_at < end, _C.exchange_count >= 2,
+                   _C.first_response_at.is_not(None))
             .cte("nr_conv"))
     inbound = case((_M.direction == "in", 1), else_=0)
     ordered = (
         select(
             _M.conversation_id.label("cid"), conv.c.sla_policy.label("policy"),
-            inbound.label("inbound"),
+            conv.c.fr.label("first"), inbound.label("inbound"),
             epoch(dialect, _M.created_at).label("at"),
             func.lag(inbound).over(partition_by=_M.conversation_id,
                                    order_by=(_M.created_at, _M.id)).label("prev"),
@@ -133,19 +138,18 @@ def next_response(
     opens = case((and_(o.inbound == 1, func.coalesce(o.prev, 0) == 0), o.at))
     turns = (
         select(
-            o.cid, o.policy, o.inbound, o.prev, o.at,
+            o.policy, o.inbound, o.prev, o.at, o.first,
             func.max(opens).over(partition_by=o.cid, order_by=o.at,
                                  rows=(None, 0)).label("opened"),
-            func.sum(case((and_(o.inbound == 0, o.prev == 1), 1), else_=0)).over(
-                partition_by=o.cid, order_by=o.at, rows=(None, 0)).label("nth"),
         )
         .cte("nr_turns")
+        .prefix_with("MATERIALIZED")  # times computed once, not at each node of the clock
     )
     t = turns.c
     w = SimpleNamespace(fr=t.at, st=t.opened, policy=t.policy)
-    durations = (
+    durations = (  # replies closing a turn, after the first response
         select(_clamp(_first_response(w, start - LOOKBACK, end, policies or {})).label("v"))
-        .where(t.inbound == 0, t.prev == 1, t.nth >= 2, t.opened.is_not(None))
+        .where(t.inbound == 0, t.prev == 1, t.at > t.first, t.opened.is_not(None))
         .cte("nr_durations").prefix_with("MATERIALIZED")
     )
     return _durations(engine, durations.c.v, durations)
@@ -183,50 +187,73 @@ def breakdown(engine: Engine, start: datetime, end: datetime, by: str) -> list[G
     Raises:
         ValueError: `by` is not one of `CUTS`.
     """
-    if by not in CUTS:
-        raise ValueError(f"cannot break KPIs down by {by!r}")
+    return breakdowns(engine, start, end, (by,))[by]
+
+
+def breakdowns(engine: Engine, start: datetime, end: datetime,
+               cuts: tuple[str, ...] = CUTS) -> dict[str, list[Group]]:
+    """Several breakdowns of [start, end)'s conversations from one scan of the period.
+
+    The database groups by every cut at once (a few hundred combinations at most: platforms,
+    kinds, campaigns and agents are few); Python adds the combinations up per cut. First
+    response times here run from the conversation's arrival, around the clock: per-group
+    figures show where time goes, `kpi.compute` gives the exact business-hours ones.
+
+    Raises:
+        ValueError: a cut is not one of `CUTS`.
+    """
+    for by in cuts:
+        if by not in CUTS:
+            raise ValueError(f"cannot break KPIs down by {by!r}")
     dialect = engine.dialect.name
-    key = {"platform": _C.platform, "campaign": _C.campaign, "kind": _C.kind,
-           "agent": _A.name}[by]
-    key = func.coalesce(key, _EMPTY)  # one literal: PostgreSQL matches GROUP BY by text
     needs = case((_C.moderation.in_(NEEDS_REPLY), 1), else_=0)
     answered = and_(_C.moderation.in_(NEEDS_REPLY), _C.first_response_at.is_not(None))
-    first = (select(func.min(_M.created_at)).where(_M.conversation_id == _C.id)
-             .scalar_subquery())
     has_lead = select(_L.id).where(_L.conversation_id == _C.id).exists()
-    wait = epoch(dialect, _C.first_response_at) - epoch(dialect, func.coalesce(first,
-                                                                               _C.created_at))
+    wait = epoch(dialect, _C.first_response_at) - epoch(dialect, _C.created_at)
+    keys = (_C.platform, _C.kind, _C.campaign, _C.assignee_id)
     query = (
         select(
-            key.label("key"), func.count(), func.sum(needs),
-            func.sum(case((answered, 1), else_=0)),
+            *keys, func.count(), func.sum(needs), func.sum(case((answered, 1), else_=0)),
             func.coalesce(func.sum(case((answered, case((wait < 0, 0.0), else_=wait)))), 0.0),
-            func.sum(case((_C.escalated, 1), else_=0)), func.avg(_C.sentiment),
+            func.sum(case((_C.escalated, 1), else_=0)), func.sum(_C.sentiment),
             func.sum(case((has_lead, 1), else_=0)),
         )
         .where(_C.created_at >= start, _C.created_at < end)
-        .group_by(key)
-        .order_by(func.count().desc(), key)
+        .group_by(*keys)
     )
-    if by == "agent":
-        query = query.select_from(Conversation.__table__.outerjoin(  # type: ignore[attr-defined]
-            Agent.__table__, _A.id == _C.assignee_id))  # type: ignore[attr-defined]
     with db.read(engine) as conn:
-        return [Group(str(r[0]), int(r[1]), int(r[2] or 0), int(r[3] or 0), float(r[4] or 0),
-                      int(r[5] or 0), float(r[6] or 0), int(r[7] or 0)) for r in conn.execute(query)]
+        rows = conn.execute(query).all()
+        names = dict(conn.execute(select(_A.id, _A.name)).all()) if "agent" in cuts else {}
+    result: dict[str, list[Group]] = {}
+    for by in cuts:
+        sums: dict[str, list[float]] = {}
+        for platform, kind, campaign, agent, *figures in rows:
+            key = {"platform": platform, "kind": kind, "campaign": campaign,
+                   "agent": names.get(agent, "")}[by] or ""
+            total = sums.setdefault(key, [0.0] * 7)
+            for i, value in enumerate(figures):
+                total[i] += float(value or 0)
+        result[by] = sorted(
+            (Group(k, int(v[0]), int(v[1]), int(v[2]), v[3], int(v[4]),
+                   v[5] / v[0] if v[0] else 0.0, int(v[6])) for k, v in sums.items()),
+            key=lambda g: (-g.conversations, g.key))
+    return result
 
 
-def top_posts(engine: Engine, start: datetime, end: datetime, limit: int = 5) -> list[PostFigures]:
-    """The posts that drew the most engagement from [start, end)'s comments, most first."""
-    comments = (
-        select(_C.post_id.label("post_id"), func.count().label("n"))
-        .select_from(Message.__table__.join(  # type: ignore[attr-defined]
-            Conversation.__table__, _C.id == _M.conversation_id))  # type: ignore[attr-defined]
-        .where(_M.created_at >= start, _M.created_at < end, _M.direction == "in",
-               _C.post_id.is_not(None))
+def _comments(start: datetime, end: datetime) -> Any:
+    """Messages of the threads opened under each post in [start, end), from the stored
+    counts: one pass over the period's conversations, no message read."""
+    return (
+        select(_C.post_id.label("post_id"), func.sum(_C.message_count).label("n"))
+        .where(_C.created_at >= start, _C.created_at < end, _C.post_id.is_not(None))
         .group_by(_C.post_id)
         .subquery()
     )
+
+
+def top_posts(engine: Engine, start: datetime, end: datetime, limit: int = 5) -> list[PostFigures]:
+    """The posts that drew the most engagement in [start, end), most first."""
+    comments = _comments(start, end)
     engagement = _P.likes + _P.shares + comments.c.n
     query = (
         select(_P.id, _P.platform, _P.external_id, _P.url, _P.caption, _P.campaign, _P.likes,
@@ -236,22 +263,14 @@ def top_posts(engine: Engine, start: datetime, end: datetime, limit: int = 5) ->
         .limit(limit)
     )
     with db.read(engine) as conn:
-        return [PostFigures(*r) for r in conn.execute(query)]
+        return [PostFigures(*r[:8], int(r[8] or 0), r[9]) for r in conn.execute(query)]
 
 
 def engagement_by_campaign(engine: Engine, start: datetime,
                            end: datetime) -> dict[str, tuple[int, int]]:
     """Per campaign, (likes + comments + shares, impressions) of its posts that drew
     comments in [start, end)."""
-    comments = (
-        select(_C.post_id.label("post_id"), func.count().label("n"))
-        .select_from(Message.__table__.join(  # type: ignore[attr-defined]
-            Conversation.__table__, _C.id == _M.conversation_id))  # type: ignore[attr-defined]
-        .where(_M.created_at >= start, _M.created_at < end, _M.direction == "in",
-               _C.post_id.is_not(None))
-        .group_by(_C.post_id)
-        .subquery()
-    )
+    comments = _comments(start, end)
     query = (select(_P.campaign, func.sum(_P.likes + _P.shares + comments.c.n),
                     func.sum(_P.impressions))
              .join(comments, comments.c.post_id == _P.id).group_by(_P.campaign))

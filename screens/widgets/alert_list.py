@@ -47,6 +47,7 @@ class AlertList(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, cell_padding=1,
                          show_header=False)
         self.alerts: tuple[AlertView, ...] = ()
+        self._drawn = False
 
     def on_mount(self) -> None:
         self.add_column("When", key="when")
@@ -55,8 +56,9 @@ class AlertList(DataTable[Text]):
 
     def show(self, alerts: tuple[AlertView, ...], zone: ZoneInfo) -> None:
         """Redraw when the alerts changed, keeping the cursor on the alert it was on."""
-        if [a.id for a in alerts] == [a.id for a in self.alerts]:
+        if self._drawn and [a.id for a in alerts] == [a.id for a in self.alerts]:
             return
+        self._drawn = True
         current = self.alert
         self.alerts = alerts
         styles = {s: self.get_component_rich_style(f"alert-list--{s}", partial=True)

@@ -17,7 +17,8 @@ START, END = at("2026-11-20T00:00"), at("2026-11-27T00:00")
 
 def test_next_responses_are_timed_from_the_first_unanswered_message(engine: Engine) -> None:
     with db.write(engine) as conn:
-        c = seed.conversation(conn, start=at("2026-11-25T10:00"), reply=at("2026-11-25T10:30"))
+        c = seed.conversation(conn, start=at("2026-11-25T10:00"), reply=at("2026-11-25T10:30"),
+                              exchange_count=3)
         seed.message(conn, c, at("2026-11-25T11:00"))  # opens a turn...
         seed.message(conn, c, at("2026-11-25T11:10"))  # ...still the same turn
         seed.message(conn, c, at("2026-11-25T11:20"), direction="out")  # 20 min
@@ -25,7 +26,11 @@ def test_next_responses_are_timed_from_the_first_unanswered_message(engine: Engi
         seed.message(conn, c, at("2026-11-25T12:00"))
         seed.message(conn, c, at("2026-11-25T13:00"), direction="out")  # 60 min
         seed.message(conn, c, at("2026-11-25T14:00"))  # unanswered: not counted
-        old = seed.conversation(conn, start=at("2026-11-01T10:00"), reply=at("2026-11-01T10:05"))
+        once = seed.conversation(conn, start=at("2026-11-25T10:00"),
+                                 reply=at("2026-11-25T10:05"), exchange_count=1)
+        seed.message(conn, once, at("2026-11-25T10:06"), direction="out")  # no second turn
+        old = seed.conversation(conn, start=at("2026-11-01T10:00"), reply=at("2026-11-01T10:05"),
+                                exchange_count=2)
         seed.message(conn, old, at("2026-11-21T10:00"))
         seed.message(conn, old, at("2026-11-21T10:10"), direction="out")  # outside the cohort
     result = next_response(engine, START, END)
@@ -39,7 +44,8 @@ def test_next_responses_count_open_hours_under_a_pausing_policy(engine: Engine) 
     friday, monday = at("2026-11-20T17:00+01:00"), at("2026-11-23T10:00+01:00")
     with db.write(engine) as conn:
         c = seed.conversation(conn, start=at("2026-11-20T09:00+01:00"),
-                              reply=at("2026-11-20T09:10+01:00"), sla_policy="support")
+                              reply=at("2026-11-20T09:10+01:00"), sla_policy="support",
+                              exchange_count=2)
         seed.message(conn, c, friday)
         seed.message(conn, c, monday, direction="out")
     paused = next_response(engine, START, END, POLICIES)
@@ -84,11 +90,11 @@ def test_top_posts_rank_by_likes_comments_and_shares(engine: Engine) -> None:
                         caption="small")
         quiet = kf.post(conn, campaign="noel", likes=999, caption="no comment in period")
         for n in range(3):
-            c = seed.conversation(conn, start=at(f"2026-11-2{n + 1}T10:00"), post_id=small)
-            seed.message(conn, c, at(f"2026-11-2{n + 1}T11:00"))
-        c = seed.conversation(conn, start=at("2026-11-22T10:00"), post_id=big)
-        seed.message(conn, c, at("2026-11-22T10:30"), direction="out")  # ours: not a comment
-        seed.conversation(conn, start=at("2026-11-01T10:00"), post_id=quiet)
+            seed.conversation(conn, start=at(f"2026-11-2{n + 1}T10:00"), post_id=small,
+                              message_count=2)
+        seed.conversation(conn, start=at("2026-11-22T10:00"), post_id=big, message_count=1)
+        seed.conversation(conn, start=at("2026-11-01T10:00"), post_id=quiet,
+                          message_count=40)  # before the period
     posts = top_posts(engine, START, END)
     assert [p.post_id for p in posts] == [big, small]
     assert posts[0].comments == 1 and posts[0].engagement == 111

@@ -29,7 +29,7 @@ def store(engine: Engine) -> Engine:
         kf.result(conn, "old", start=date(2026, 9, 1), end=date(2026, 9, 30), spend=5.0)
         post = kf.post(conn, campaign="ugc-lea", likes=90, shares=6, impressions=1000)
         ugc = [seed.conversation(conn, start=at(f"2026-11-1{n}T10:00"), campaign="ugc-lea",
-                                 post_id=post) for n in range(4)]
+                                 post_id=post, message_count=1) for n in range(4)]
         kf.lead(conn, ugc[0], stage="customer", campaign="ugc-lea", value=250.0)
         kf.lead(conn, ugc[1], stage="customer", campaign="ugc-lea", value=150.0, promo="LEA10")
         kf.lead(conn, ugc[2], stage="qualified", campaign="ugc-lea")
@@ -53,7 +53,7 @@ def test_campaign_formulas(store: Engine) -> None:
     assert (bf.promo_code, bf.redemptions, bf.leads, bf.conversations) == ("BF26", 40, 1, 1)
     ugc = figures["ugc-lea"]
     assert ugc.kind == "ugc"
-    # Four comments this month under the post (the seed's first messages), likes and shares.
+    # Four one-message threads opened under the post this month, likes and shares.
     assert (ugc.engagement, ugc.impressions) == (90 + 6 + 4, 1000)
     assert ugc.engagement_rate == pytest.approx(10.0)
     assert ugc.customers == 2 and ugc.customers_from == "store"

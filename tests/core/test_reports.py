@@ -60,7 +60,7 @@ def store(engine: Engine) -> Engine:
         kf.result(conn, "lea", kind="influencer", spend=50.0, creator_fees=50.0, revenue=60.0,
                   customers=2)
         c = seed.conversation(conn, start=at("2026-11-24T10:00"), reply=at("2026-11-24T10:30"),
-                              post_id=post, campaign="bf")
+                              post_id=post, campaign="bf", message_count=2)
         seed.conversation(conn, start=at("2026-11-25T10:00"), escalated=True,
                           escalation_reason=EVIL, awaiting_since=at("2026-11-25T10:00"),
                           sla_due_at=at("2026-11-25T11:00"), status="open", role="supervisor")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from .common import EXIT_OK, UsageError, positive, since, store
 
@@ -49,7 +50,7 @@ def scan(args: argparse.Namespace) -> int:
         ids = run_scan(engine)
     except AlertConfigError as exc:
         for problem in exc.problems:
-            print(inert(problem))
+            print(inert(problem), file=sys.stderr)
         raise UsageError("rules.toml's [alerts] section cannot be used") from None
     raised = [a for a in recent(engine, after_id=min(ids) - 1, limit=len(ids))] if ids else []
     for alert in reversed(raised):

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from workstation import db, kpi
 from workstation.alerts.views import recent
 from workstation.clock import Clock, utcnow
-from workstation.kpi_breakdowns import breakdown, next_response, top_posts
+from workstation.kpi_breakdowns import breakdowns, next_response, top_posts
 from workstation.kpi_config import KpiBook, KpiConfigError, format_value
 from workstation.kpi_config import load as load_book
 from workstation.kpi_money import by_kind, campaigns, leads_by_platform, ltv_cohorts
@@ -194,12 +194,12 @@ def _waiting(engine: Engine, now: datetime) -> Section:
 
 def _performance(engine: Engine, span: Period) -> list[Section]:
     figures = campaigns(engine, span.start, span.end)
-    return [sec.conversion(breakdown(engine, span.start, span.end, "kind"),
-                           leads_by_platform(engine, span.start, span.end)),
+    cuts = breakdowns(engine, span.start, span.end, ("kind", "campaign", "agent"))
+    return [sec.conversion(cuts["kind"], leads_by_platform(engine, span.start, span.end)),
             sec.campaign_money(figures),
             sec.promo_codes(figures),
-            sec.groups("Per campaign", breakdown(engine, span.start, span.end, "campaign")),
-            sec.groups("Per agent", breakdown(engine, span.start, span.end, "agent"))]
+            sec.groups("Per campaign", cuts["campaign"]),
+            sec.groups("Per agent", cuts["agent"])]
 
 
 def _strategy(engine: Engine, span: Period) -> list[Section]:
@@ -208,5 +208,5 @@ def _strategy(engine: Engine, span: Period) -> list[Section]:
     return [sec.cohorts(ltv_cohorts(engine, year_before, span.end)),
             sec.kinds(by_kind(figures)),
             sec.campaign_money(figures),
-            sec.conversion(breakdown(engine, span.start, span.end, "kind"),
+            sec.conversion(breakdowns(engine, span.start, span.end, ("kind",))["kind"],
                            leads_by_platform(engine, span.start, span.end))]
