@@ -96,6 +96,11 @@ def test_monthly_and_quarterly_sections(store: Engine) -> None:
     assert [s.key for s in month.sections] == [
         "scorecard", "responsiveness", "posts", "conversion", "campaigns", "promo",
         "by-campaign", "by-agent"]
+    scorecard = {row[0]: row for row in month.sections[0].tables[0].rows}
+    # All campaigns: spend 150, fees 50, revenue 310, customers 5 + 2 (imported).
+    assert scorecard["Campaign ROI"][1:4] == ("73.3%", "≥ 150%", "missed")
+    assert scorecard["Customer acquisition cost"][1:4] == ("28.57", "≤ 40", "met")
+    assert scorecard["Next response time"][1] == "–"
     money = {row[0]: row for row in month.sections[4].tables[0].rows}
     assert money["bf"][2] == 100.0 and money["bf"][6] == pytest.approx(20.0)  # CAC
     assert money["bf"][9] == pytest.approx(1.5)  # ROI

@@ -11,6 +11,7 @@ the period. Nothing here formats: renderers do.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -19,10 +20,12 @@ from sqlalchemy.engine import Engine
 from workstation import db, kpi
 from workstation.alerts.views import recent
 from workstation.clock import Clock, utcnow
-from workstation.kpi_breakdowns import breakdowns, next_response, top_posts
+from workstation.kpi_breakdowns import Durations, breakdowns, next_response, top_posts
 from workstation.kpi_config import KpiBook, KpiConfigError, format_value
 from workstation.kpi_config import load as load_book
-from workstation.kpi_money import by_kind, campaigns, leads_by_platform, ltv_cohorts
+from workstation.kpi_money import (
+    CampaignFigures, by_kind, campaigns, leads_by_platform, ltv_cohorts,
+)
 from workstation.models import Agent, Conversation
 from workstation.reports import sections as sec
 from workstation.reports.model import Chart, Report, Section, Table
@@ -79,23 +82,39 @@ def build(engine: Engine, period: str, *, start: datetime | None = None,
     kind = REPORT_OF[period]
     report = kpi.compute(engine, now=span.end - timedelta(microseconds=1), days=span.days,
                          zone=zone, policies=policies)
-    sections = [_scorecard(book, report), _responsiveness(engine, span, report, policies)]
+    nxt = next_response(engine, span.start, span.end, policies)
+    money = campaigns(engine, span.start, span.end)
+    sections = [_scorecard(book, report, _extras(nxt, money)),
+                _responsiveness(span, report, nxt)]
     if kind == "triage":
         sections += [_alerts(engine, span), _posts(engine, span), _waiting(engine, now)]
     elif kind == "performance":
-        sections += [_posts(engine, span), *_performance(engine, span)]
+        sections += [_posts(engine, span), *_performance(engine, span, money)]
     else:
-        sections += _strategy(engine, span)
+        sections += _strategy(engine, span, money)
     return Report(kind=kind, title=TITLES[kind], period=span.label, period_kind=period,
                   start=span.start, end=span.end, zone=str(zone), generated_at=now,
                   sections=tuple(sections), problems=tuple(problems))
 
 
-def _scorecard(book: KpiBook | None, report: kpi.KpiReport) -> Section:
+def _extras(nxt: Durations, money: list[CampaignFigures]) -> dict[str, float | None]:
+    """The report-only metrics of kpis.toml (`kpi_config.REPORT_ONLY`) over the period."""
+    total = by_kind([replace(f, kind="all") for f in money]).get("all")
+    return {
+        "next_response_mean": nxt.mean,
+        "engagement_rate": total.engagement_rate if total else None,
+        "roi": total.roi * 100 if total and total.roi is not None else None,
+        "cac": total.cac if total else None,
+    }
+
+
+def _scorecard(book: KpiBook | None, report: kpi.KpiReport,
+               extras: Mapping[str, float | None]) -> Section:
     figures = report.scopes[""]
     rows = []
     for d in book.kpis if book is not None else ():
-        value = figures.metric(d.metric) if d.metric else None
+        value = (extras.get(d.metric) if d.metric in extras else
+                 figures.metric(d.metric) if d.metric else None)
         met = d.target.met(value)
         rows.append((d.name, format_value(d.unit, value, signed=d.metric == "sentiment")
                      if d.metric else "outside the store", d.target.shown,
@@ -108,9 +127,7 @@ def _scorecard(book: KpiBook | None, report: kpi.KpiReport) -> Section:
         "kpis.toml could not be read."),))
 
 
-def _responsiveness(engine: Engine, span: Period, report: kpi.KpiReport,
-                    policies: Mapping[str, SlaPolicy]) -> Section:
-    nxt = next_response(engine, span.start, span.end, policies)
+def _responsiveness(span: Period, report: kpi.KpiReport, nxt: Durations) -> Section:
     rows = []
     for scope, f in report.scopes.items():
         m = f.metric
@@ -192,8 +209,7 @@ def _waiting(engine: Engine, now: datetime) -> Section:
              if table else "No escalated conversation is waiting."),))
 
 
-def _performance(engine: Engine, span: Period) -> list[Section]:
-    figures = campaigns(engine, span.start, span.end)
+def _performance(engine: Engine, span: Period, figures: list[CampaignFigures]) -> list[Section]:
     cuts = breakdowns(engine, span.start, span.end, ("kind", "campaign", "agent"))
     return [sec.conversion(cuts["kind"], leads_by_platform(engine, span.start, span.end)),
             sec.campaign_money(figures),
@@ -202,8 +218,7 @@ def _performance(engine: Engine, span: Period) -> list[Section]:
             sec.groups("Per agent", cuts["agent"])]
 
 
-def _strategy(engine: Engine, span: Period) -> list[Section]:
-    figures = campaigns(engine, span.start, span.end)
+def _strategy(engine: Engine, span: Period, figures: list[CampaignFigures]) -> list[Section]:
     year_before = span.start - timedelta(days=365)
     return [sec.cohorts(ltv_cohorts(engine, year_before, span.end)),
             sec.kinds(by_kind(figures)),
