@@ -144,3 +144,13 @@ def test_cli(store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert cli.main(["--db", store_url, "report", "--from", "2026-10-05", "--to",
                      "2026-10-01"]) == 2
     assert "before" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    ("=1+1", "'=1+1"), ("+33 6 12", "'+33 6 12"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), (-0.5, -0.5), (None, ""),
+])
+def test_csv_cells_are_defused(value: object, written: object) -> None:
+    from workstation.reports.render_csv import cell
+
+    assert cell(value) == written  # type: ignore[arg-type]
