@@ -92,7 +92,8 @@ def build(engine: Engine, period: str, *, start: datetime | None = None,
         sections += [_posts(engine, span), *_performance(engine, span, money)]
     else:
         sections += _strategy(engine, span, money)
-    return Report(kind=kind, title=TITLES[kind], period=span.label, period_kind=period,
+    title = "Daily triage" if period == "day" else TITLES[kind]
+    return Report(kind=kind, title=title, period=span.label, period_kind=period,
                   start=span.start, end=span.end, zone=str(zone), generated_at=now,
                   sections=tuple(sections), problems=tuple(problems))
 

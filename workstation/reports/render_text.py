@@ -12,7 +12,9 @@ import re
 from workstation.reports.model import Report, Table, shown
 from workstation.text import inert
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+"""What makes a cell markup (emphasis, links, HTML, code) or breaks a pipe table; `-`, `+`
+and `.` only matter at the start of a line, where no cell is."""
 CELL = 48
 """Characters a text-table cell keeps."""
 
