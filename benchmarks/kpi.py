@@ -1,4 +1,4 @@
-"""How long the KPI panel takes to get its numbers on a large store.
+"""How long the KPI panel and the reports take to get their numbers on a large store.
 
     .venv/bin/workstation --db sqlite:////tmp/k.db demo --size 1000000    # ~1-3 min, once
     python benchmarks/kpi.py --db sqlite:////tmp/k.db
@@ -9,6 +9,10 @@ platforms and for one platform, and `kpi.compute` as a report would call it (med
 of first response and resolution for every platform). The goal: the panel's numbers in well
 under a second (issue 8 asks < 300 ms). CPU time is printed beside wall time because this
 machine is shared: CPU time is what the query costs, wall time what an agent waits.
+
+Then the reports (`workstation report`): the assembly of each period's report (day and week:
+triage, month: performance, quarter: strategy) and its pieces for the month (issue 8 asks a
+monthly report in < 3 s), the HTML rendering, and one alert scan.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -79,8 +84,50 @@ def main() -> None:
     figures = {line.key: line.shown for line in view.lines[""]}
     print(f"figures (all platforms, {len(view.days)} days): " + ", ".join(
         f"{k}={v}" for k, v in figures.items()))
+    reports(engine, now, policies, max(1, args.repeat // 3))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {rss:.0f} MB")
+
+
+def reports(engine: Any, now: Any, policies: Any, repeat: int) -> None:
+    """Time each report and the pieces of the monthly one."""
+    from workstation.alerts import scan
+    from workstation.kpi_breakdowns import breakdowns, next_response, top_posts
+    from workstation.kpi_money import campaigns, leads_by_platform
+    from workstation.reports import render
+    from workstation.reports.data import build
+    from workstation.reports.periods import resolve
+
+    book = kpi_config.load()
+    clock = lambda: now  # noqa: E731
+    built = {}
+    for period in ("day", "week", "month", "quarter"):
+        def run(period: str = period) -> None:
+            built[period] = build(engine, period, clock=clock, book=book, policies=policies)
+        print(line(f"report --period {period} (data)", *timed(run, repeat)))
+    print(line("report --period month, rendered as HTML",
+               *timed(lambda: render(built["month"], "html"), repeat)))
+    span = resolve("month", now, book.zone)
+    print(f"month so far: {span.label}, {span.days} days")
+    pieces = {
+        "  kpi.compute (scorecard, per platform)": lambda: kpi.compute(
+            engine, now=span.end - timedelta(microseconds=1), days=span.days, zone=book.zone,
+            policies=policies),
+        "  next response times": lambda: next_response(engine, span.start, span.end,
+                                                       policies),
+        "  breakdowns (kind, campaign, agent)": lambda: breakdowns(
+            engine, span.start, span.end, ("kind", "campaign", "agent")),
+        "  top posts": lambda: top_posts(engine, span.start, span.end),
+        "  campaigns (ROI, CAC, LTV)": lambda: campaigns(engine, span.start, span.end),
+        "  leads per platform": lambda: leads_by_platform(engine, span.start, span.end),
+    }
+    for label, run in pieces.items():
+        print(line(label, *timed(run, repeat)))
+    from workstation.alerts.config import load as load_alerts
+
+    alert_config = load_alerts()
+    print(line("alert scan (spikes over the 7-day baseline)", *timed(
+        lambda: scan(engine, clock=clock, config=alert_config), 1)))
 
 
 if __name__ == "__main__":

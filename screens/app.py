@@ -55,6 +55,9 @@ class WorkstationApp(App[None]):
         """The saved views, in tab order: shipped ones merged with the user's config."""
 
     def on_mount(self) -> None:
+        from screens.alert_watch import AlertWatch
+
+        self.mount(AlertWatch(self.engine))  # reputation alerts as they are raised
         self.push_screen(QueueScreen())
         self.set_timer(1.0, self._warm_up)
         for problem in self.config_problems:

@@ -1,5 +1,8 @@
 """The KPI panel (`K`): each KPI of kpis.toml against its target, for all platforms or one.
 
+Below, the newest reputation alerts (`workstation.alerts`): `a` moves the cursor there and
+`enter` opens the conversations behind the alert under it.
+
 The numbers come from `workstation.services.kpi_panel`, computed in a thread worker when the
 screen opens and again every few seconds (kpis.toml's `refresh`), so they move as the team
 works. The table below lists every platform; its cursor (`j`/`k`) picks the scope of the
@@ -24,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from screens.widgets.alert_list import AlertList
 from screens.widgets.kpi_row import KpiRow
 from screens.widgets.kpi_table import KpiTable
 from workstation.services.kpi_panel import KpiPanel, KpiPanelView, scope_label
@@ -44,6 +48,8 @@ class KpiScreen(Screen[None]):
         Binding("escape", "back", "Back", id="kpi.back", tooltip="Back to the previous screen"),
         Binding("r", "refresh", "Refresh", id="kpi.refresh",
                 tooltip="Compute the KPIs again now"),
+        Binding("a", "alerts", "Alerts", id="kpi.alerts",
+                tooltip="Go to the reputation alerts (enter opens their conversations)"),
         Binding("j", "cursor_down", "Next platform", show=False, id="kpi.next"),
         Binding("k", "cursor_up", "Previous platform", show=False, id="kpi.previous"),
         Binding("g", "first", "All platforms", show=False, id="kpi.first"),
@@ -79,6 +85,8 @@ class KpiScreen(Screen[None]):
         yield Static(id="kpi-problems", markup=False)
         yield Vertical(id="kpi-lines")
         yield KpiTable(id="kpi-table")
+        yield Static(Content("Alerts"), id="kpi-alerts-title", markup=False)
+        yield AlertList(id="kpi-alerts")
         yield Footer()
 
     @property
@@ -118,6 +126,7 @@ class KpiScreen(Screen[None]):
         self.view = view = event.view
         self._schedule()
         self.query_one("#kpi-table", KpiTable).show(view)
+        self.query_one("#kpi-alerts", AlertList).show(view.alerts, ZoneInfo(view.zone))
         await self._draw_lines()
         problems = self.query_one("#kpi-problems", Static)
         problems.update(Content(inert("\n".join(view.problems[:4]), keep_newlines=True,
@@ -172,17 +181,30 @@ class KpiScreen(Screen[None]):
                                                            WorkerState.CANCELLED):
             self._busy = False
 
+    @on(AlertList.Chosen)
+    def open_alert(self, event: AlertList.Chosen) -> None:
+        event.stop()
+        ids = list(event.alert.conversation_ids)
+        cast("WorkstationApp", self.app).open_conversation(ids[0], ids)
+
+    def action_alerts(self) -> None:
+        self.query_one("#kpi-alerts", AlertList).focus()
+
     def action_back(self) -> None:
         self.dismiss()
 
     def action_refresh(self) -> None:
         self._start()
 
+    def _focused_table(self) -> KpiTable | AlertList:
+        alerts = self.query_one("#kpi-alerts", AlertList)
+        return alerts if alerts.has_focus else self.query_one("#kpi-table", KpiTable)
+
     def action_cursor_down(self) -> None:
-        self.query_one("#kpi-table", KpiTable).action_cursor_down()
+        self._focused_table().action_cursor_down()
 
     def action_cursor_up(self) -> None:
-        self.query_one("#kpi-table", KpiTable).action_cursor_up()
+        self._focused_table().action_cursor_up()
 
     def action_first(self) -> None:
         self.query_one("#kpi-table", KpiTable).move_cursor(row=0)

@@ -39,9 +39,16 @@ METRICS: dict[str, str] = {
     "csat_mean": "score",
     "volume": "count",
     "sentiment": "score",
+    "next_response_mean": "duration",
+    "engagement_rate": "percent",
+    "roi": "percent",
+    "cac": "money",
 }
-"""Every metric `workstation.kpi` computes, with its unit."""
-UNITS = ("duration", "percent", "score", "count")
+"""Every metric the store computes, with its unit."""
+REPORT_ONLY = frozenset({"next_response_mean", "engagement_rate", "roi", "cac"})
+"""Metrics computed for reports (`workstation.reports`), too costly or too slow-moving for the
+panel's refresh: their KPIs need `panel = false`."""
+UNITS = ("duration", "percent", "score", "count", "money")
 CADENCES = ("daily", "weekly", "monthly", "quarterly")
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt,
@@ -242,6 +249,9 @@ class _Reader:
         panel = spec.get("panel", True)
         if not isinstance(panel, bool):
             self.fail((*where, "panel"), f"kpi.{key}.panel must be true or false")
+        elif panel and metric in REPORT_ONLY:
+            self.fail((*where, "metric"), f"kpi.{key}.metric: {metric} is computed for "
+                                          f"reports only: add `panel = false`")
         baseline = target = None
         if unit in UNITS:
             baseline = self.value((*where, "baseline"), unit, spec.get("baseline"))
@@ -276,14 +286,15 @@ class _Reader:
 
 
 _EXAMPLES = {"duration": 'e.g. "2h", "45m", "1h30m"', "percent": 'e.g. "95%"',
-             "score": 'e.g. "4.5" or "0.1"', "count": 'e.g. "250000"'}
+             "score": 'e.g. "4.5" or "0.1"', "count": 'e.g. "250000"',
+             "money": 'e.g. "40" or "12.50"'}
 
 
 def format_value(unit: str, value: float | None, *, signed: bool = False) -> str:
     """A KPI value as people read it: "1h 02m", "93.9%", "71,653", "+0.15"; "–" for none.
 
     Args:
-        unit: duration (seconds), percent, score or count.
+        unit: duration (seconds), percent, score, count or money.
         value: the value, None when there was nothing to measure.
         signed: show a score's sign (sentiment).
     """
@@ -295,6 +306,8 @@ def format_value(unit: str, value: float | None, *, signed: bool = False) -> str
         return f"{value:.1f}%"
     if unit == "count":
         return f"{round(value):,}"
+    if unit == "money":
+        return f"{value:,.2f}"
     return f"{value:+.2f}" if signed else f"{value:.2f}"
 
 

@@ -8,7 +8,7 @@ filter them with a plain `LIKE '% purchase %'` and an index-free scan stays chea
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -595,3 +595,84 @@ class OutboxQuickReply(SQLModel, table=True):
     __tablename__ = "outbox_quick_reply"
     outbox_id: int = Field(primary_key=True)
     options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+# -- KPIs, reports and alerts (migration 0010) ------------------------------------------------
+
+
+class CampaignResult(SQLModel, table=True):
+    """What a campaign cost and brought in over a period, imported from the marketing CSV.
+
+    Added for KPIs and reports (migration 0010). Spend, creator fees, impressions and revenue
+    live outside the platforms' message APIs, so the team imports them
+    (`workstation campaigns import`); importing the same campaign, platform and period again
+    replaces the row. Amounts are in the team's currency, as floats: reports round them.
+    """
+
+    __tablename__ = "campaign_result"
+    __table_args__ = (
+        UniqueConstraint("campaign", "platform", "period_start", "period_end",
+                         name="uq_campaign_period"),
+        Index("ix_campaign_result_period", "period_start"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    campaign: str = Field(max_length=128)
+    """The campaign slug, as posts and conversations carry it (UTM tag)."""
+    platform: str = Field(default="", max_length=32)
+    """'' when the row covers every platform."""
+    kind: str = Field(default="paid", max_length=16)
+    """paid, organic, ugc or influencer."""
+    creator: str = Field(default="", max_length=128)
+    """The creator or influencer paid, for ugc and influencer campaigns."""
+    period_start: date
+    period_end: date
+    """Last day included."""
+    spend: float = 0.0
+    creator_fees: float = 0.0
+    impressions: int = Field(default=0, sa_type=BigInteger)
+    reach: int = Field(default=0, sa_type=BigInteger)
+    likes: int = Field(default=0, sa_type=BigInteger)
+    comments: int = Field(default=0, sa_type=BigInteger)
+    shares: int = Field(default=0, sa_type=BigInteger)
+    revenue: float = 0.0
+    """Revenue attributed to the campaign."""
+    customers: int | None = None
+    """Customers attributed to the campaign; None: count the store's leads that became ones."""
+    promo_code: str = Field(default="", max_length=64)
+    redemptions: int = 0
+    """Times the promo code was used at checkout."""
+    source: str = _text(nullable=False, default="")
+    line_no: int = 0
+    imported_at: datetime
+
+
+class Alert(SQLModel, table=True):
+    """A reputation alert: a spike, a surge, an influencer's mention or a watched keyword.
+
+    Added for KPIs and reports (migration 0010). `key` makes detection idempotent: scanning
+    twice over the same messages raises nothing new. `conversation_ids` are the threads behind
+    it, newest first, so an agent can jump to them.
+    """
+
+    __table_args__ = (
+        Index("ix_alert_raised", "raised_at"),
+        Index("ix_alert_kind_scope", "kind", "scope", "raised_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    """sentiment_spike, volume_surge, influencer or keyword."""
+    key: str = Field(max_length=255, unique=True)
+    scope: str = Field(default="", max_length=64)
+    """The platform concerned ('' for all), or the keyword."""
+    severity: str = Field(default="warning", max_length=16)
+    """info, warning or critical."""
+    title: str = _text(nullable=False, default="")
+    details: dict[str, Any] = _json()
+    conversation_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON,
+                                                                              nullable=False))
+    raised_at: datetime
+    window_start: datetime
+    window_end: datetime
+    webhook_state: str = Field(default="", max_length=16)
+    """'' (no webhook), pending, sent, failed (tried again later) or refused (a 4xx)."""
+    webhook_attempts: int = 0

@@ -122,3 +122,22 @@ def test_values_are_formatted_for_people() -> None:
     assert format_value("count", 71653) == "71,653"
     assert format_value("score", 0.153, signed=True) == "+0.15"
     assert format_value("duration", None) == "–"
+
+
+def test_report_only_metrics_stay_off_the_panel(tmp_path: Path) -> None:
+    shipped = kpi_config.load(paths.shipped("kpis.toml"))
+    keys = {k.key: k for k in shipped.kpis}
+    assert keys["roi"].metric == "roi" and not keys["roi"].panel
+    assert keys["cac"].unit == "money" and keys["cac"].target.met(35.0)
+    assert "roi" not in {k.key for k in shipped.panel()}
+    path = tmp_path / "kpis.toml"
+    path.write_text(
+        '[kpi.nrt]\nname = "Next"\nmetric = "next_response_mean"\nformula = "f"\n'
+        'owner = "o"\ncadence = "weekly"\nsource = "s"\nbaseline = "4h"\ntarget = "< 3h"\n'
+        'deadline = 2027-03-31\ngoal = "g"\n', encoding="utf-8")
+    with pytest.raises(KpiConfigError) as caught:
+        kpi_config.load(path)
+    assert caught.value.problems == [
+        f"{path}:3: kpi.nrt.metric: next_response_mean is computed for reports only: "
+        "add `panel = false`"]
+    assert format_value("money", 1234.5) == "1,234.50"

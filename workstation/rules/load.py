@@ -30,7 +30,7 @@ _HOURS = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PRIORITIES = {p.name.lower(): p for p in Priority}
 _TOP = {"version", "vip", "negation", "intents", "moderation", "signals", "calendars", "sla",
-        "routing", "assignment", "rules", "guardrails"}
+        "routing", "assignment", "rules", "guardrails", "alerts"}
 _CONDITION_SETS = {"platform", "kind", "lang", "campaign", "intent", "primary_intent", "category"}
 _CONDITION_FLAGS = {"no_intent", "verified", "vip", "banned", "first_message", "business_hours",
                     "angry", "confused"}
@@ -166,6 +166,9 @@ class _Loader:
         for role in auto_roles:
             self.choice(("assignment", "roles"), role, ROLES, "role")
         rules = self.rules(data.get("rules", []), intents, sla, calendars)
+        from workstation.alerts.config import parse as check_alerts
+
+        check_alerts(data.get("alerts", {}), self.fail)  # read by the alert scanner
         guardrails = data.get("guardrails", {})
         if not isinstance(guardrails, dict):
             self.fail(("guardrails",), "guardrails must be a table")

@@ -16,12 +16,15 @@ from datetime import date, datetime
 from sqlalchemy.engine import Engine
 
 from workstation import kpi
+from workstation.alerts.views import AlertView, recent
 from workstation.clock import Clock, utcnow
 from workstation.kpi_config import KpiBook, KpiConfigError, KpiDef, format_value
 from workstation.kpi_config import load as load_book
 from workstation.rules import LiveRules, RulesError
 from workstation.sla import SlaPolicy
 
+ALERTS = 20
+"""Reputation alerts the panel lists."""
 SHORT = {
     "first_response_mean": "FRT", "first_response_median": "FRT med",
     "first_response_p90": "FRT p90",
@@ -89,6 +92,8 @@ class KpiPanelView:
     """Seconds the computation took."""
     problems: tuple[str, ...] = ()
     """What is wrong with kpis.toml or rules.toml (the panel still shows what it can)."""
+    alerts: tuple[AlertView, ...] = ()
+    """The newest reputation alerts, newest first."""
 
 
 def scope_label(scope: str) -> str:
@@ -130,6 +135,7 @@ class KpiPanel:
             spreads=("first_response",), spread_scopes=(scope,),
         )
         elapsed = time.perf_counter() - started
+        alerts = tuple(recent(self.engine, limit=ALERTS))
         defs = book.panel()
         lines = {
             s: tuple(_line(d, f, report.series(d.metric or "", s)) for d in defs)
@@ -142,7 +148,7 @@ class KpiPanel:
         return KpiPanelView(
             scope=scope, start=report.start, end=report.end, days=report.days,
             zone=str(book.zone), lines=lines, columns=tuple(SHORT[d.metric or ""] for d in defs),
-            rows=rows, elapsed=elapsed, problems=tuple(problems),
+            rows=rows, elapsed=elapsed, problems=tuple(problems), alerts=alerts,
         )
 
     @property

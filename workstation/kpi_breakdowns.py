@@ -1,0 +1,278 @@
+"""KPIs cut other ways than `kpi.compute` does: next responses, campaigns, agents, posts.
+
+The panel needs the first-response family per platform and day, fast, every few seconds;
+reports need more cuts, once: how fast the *next* replies of a thread come, volume and
+sentiment per campaign and per agent, and which posts drew the most engagement. Each is one
+SQL statement over the period's conversations (the `ix_conversation_created` index) or their
+messages (the `ix_message_thread` index), so a monthly report stays within seconds on a
+million messages.
+
+Definitions:
+- *next response time*: for each reply of ours after the first, the time since the first
+  customer message it answers (the earliest one after our previous reply); counted in open
+  hours when the conversation's SLA policy pauses outside its calendar, like first responses;
+- *engagement* of a post: its likes + shares (the platform's counters, as last synced) + its
+  comments: the messages of the comment threads opened under it in the period, ours included
+  as the platforms count them (the threads' stored `message_count`: no message is read);
+  *engagement rate*: engagement ÷ impressions × 100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, func, literal, literal_column, select, union_all
+from sqlalchemy.engine import Engine
+
+from . import db
+from .kpi import LOOKBACK, NEEDS_REPLY, Spread, _clamp, _first_response, _percentile
+from .models import Agent, Conversation, Lead, Message, Post
+from .sla import SlaPolicy
+from .sqltime import epoch
+
+_C = Conversation.__table__.c  # type: ignore[attr-defined]
+_M = Message.__table__.c  # type: ignore[attr-defined]
+_L = Lead.__table__.c  # type: ignore[attr-defined]
+_P = Post.__table__.c  # type: ignore[attr-defined]
+_A = Agent.__table__.c  # type: ignore[attr-defined]
+CUTS = ("platform", "campaign", "agent", "kind")
+"""What `breakdown` can group conversations by."""
+
+
+@dataclass(frozen=True, slots=True)
+class Durations:
+    """A family of durations in seconds: how many, mean, median, 90th percentile."""
+
+    count: int = 0
+    mean: float | None = None
+    spread: Spread = Spread()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The figures of one group of the period's conversations."""
+
+    key: str
+    """The platform, campaign, agent's login or kind ('' for none: no campaign, unassigned)."""
+    conversations: int
+    needs_reply: int
+    responded: int
+    response_seconds: float
+    escalated: int
+    sentiment: float
+    """Mean sentiment, -1 to +1."""
+    leads: int
+
+    @property
+    def response_rate(self) -> float | None:
+        """Replies ÷ conversations needing one × 100."""
+        return self.responded * 100 / self.needs_reply if self.needs_reply else None
+
+    @property
+    def first_response_mean(self) -> float | None:
+        """Mean first response time, around the clock, in seconds."""
+        return self.response_seconds / self.responded if self.responded else None
+
+
+@dataclass(frozen=True, slots=True)
+class PostFigures:
+    """A post of ours and the engagement it drew."""
+
+    post_id: int
+    platform: str
+    external_id: str
+    url: str
+    caption: str
+    campaign: str
+    likes: int
+    shares: int
+    comments: int
+    """Messages of the threads opened under it in the period."""
+    impressions: int
+
+    @property
+    def engagement(self) -> int:
+        """Likes + comments + shares."""
+        return self.likes + self.comments + self.shares
+
+    @property
+    def engagement_rate(self) -> float | None:
+        """Engagement ÷ impressions × 100; None without impressions."""
+        return self.engagement * 100 / self.impressions if self.impressions else None
+
+
+def next_response(
+    engine: Engine, start: datetime, end: datetime,
+    policies: Mapping[str, SlaPolicy] | None = None,
+) -> Durations:
+    """Next response times of the conversations that started in [start, end).
+
+    A customer message opens a *turn* when it follows one of our replies; our first reply
+    after it closes the turn. The first turn of a thread is its first response (see
+    `kpi.compute`); the others are next responses.
+    """
+    dialect = engine.dialect.name
+    # Only threads with two round trips or more can have a next response (the stored
+    # exchange count): the others' messages are never read.
+    conv = (select(_C.id, _C.sla_policy, epoch(dialect, _C.first_response_at).label("fr"))
+            .where(_C.created_at >= start, _C.created_at < end, _C.exchange_count >= 2,
+                   _C.first_response_at.is_not(None))
+            .cte("nr_conv"))
+    inbound = case((_M.direction == "in", 1), else_=0)
+    ordered = (
+        select(
+            _M.conversation_id.label("cid"), conv.c.sla_policy.label("policy"),
+            conv.c.fr.label("first"), inbound.label("inbound"),
+            epoch(dialect, _M.created_at).label("at"),
+            func.lag(inbound).over(partition_by=_M.conversation_id,
+                                   order_by=(_M.created_at, _M.id)).label("prev"),
+        )
+        .join(conv, conv.c.id == _M.conversation_id)
+        .cte("nr_ordered")
+    )
+    o = ordered.c
+    opens = case((and_(o.inbound == 1, func.coalesce(o.prev, 0) == 0), o.at))
+    turns = (
+        select(
+            o.policy, o.inbound, o.prev, o.at, o.first,
+            func.max(opens).over(partition_by=o.cid, order_by=o.at,
+                                 rows=(None, 0)).label("opened"),
+        )
+        .cte("nr_turns")
+        .prefix_with("MATERIALIZED")  # times computed once, not at each node of the clock
+    )
+    t = turns.c
+    w = SimpleNamespace(fr=t.at, st=t.opened, policy=t.policy)
+    durations = (  # replies closing a turn, after the first response
+        select(_clamp(_first_response(w, start - LOOKBACK, end, policies or {})).label("v"))
+        .where(t.inbound == 0, t.prev == 1, t.at > t.first, t.opened.is_not(None))
+        .cte("nr_durations").prefix_with("MATERIALIZED")
+    )
+    return _durations(engine, durations.c.v, durations)
+
+
+def _durations(engine: Engine, column: Any, source: Any) -> Durations:
+    n = select(func.count()).select_from(source).scalar_subquery()
+    parts = [select(literal("n"), literal(0, Integer), func.count(column),
+                    func.sum(column)).select_from(source)]
+    for percent in (50, 90):
+        low = (n - 1) * percent // 100
+        around = (select(column.label("v")).select_from(source).order_by(column).limit(2)
+                  .offset(low).subquery())
+        parts.append(select(literal("p"), literal(percent, Integer), literal_column("0"),
+                            around.c.v))
+    with db.read(engine) as conn:
+        rows = conn.execute(union_all(*parts)).all()
+    count = total = 0.0
+    ranks: dict[int, list[float]] = {}
+    for kind, percent, c, v in rows:
+        if kind == "n":
+            count, total = c or 0, v or 0.0
+        elif v is not None:
+            ranks.setdefault(int(percent), []).append(float(v))
+    count = int(count)
+    return Durations(count, total / count if count else None,
+                     Spread(_percentile(ranks.get(50), count, 50),
+                            _percentile(ranks.get(90), count, 90)))
+
+
+def breakdown(engine: Engine, start: datetime, end: datetime, by: str) -> list[Group]:
+    """Volume, replies, escalations, sentiment and leads of [start, end)'s conversations
+    grouped by `by` (one of `CUTS`), the largest group first.
+
+    Raises:
+        ValueError: `by` is not one of `CUTS`.
+    """
+    return breakdowns(engine, start, end, (by,))[by]
+
+
+def breakdowns(engine: Engine, start: datetime, end: datetime,
+               cuts: tuple[str, ...] = CUTS) -> dict[str, list[Group]]:
+    """Several breakdowns of [start, end)'s conversations from one scan of the period.
+
+    The database groups by every cut at once (a few hundred combinations at most: platforms,
+    kinds, campaigns and agents are few); Python adds the combinations up per cut. First
+    response times here run from the conversation's arrival, around the clock: per-group
+    figures show where time goes, `kpi.compute` gives the exact business-hours ones.
+
+    Raises:
+        ValueError: a cut is not one of `CUTS`.
+    """
+    for by in cuts:
+        if by not in CUTS:
+            raise ValueError(f"cannot break KPIs down by {by!r}")
+    dialect = engine.dialect.name
+    needs = case((_C.moderation.in_(NEEDS_REPLY), 1), else_=0)
+    answered = and_(_C.moderation.in_(NEEDS_REPLY), _C.first_response_at.is_not(None))
+    has_lead = select(_L.id).where(_L.conversation_id == _C.id).exists()
+    wait = epoch(dialect, _C.first_response_at) - epoch(dialect, _C.created_at)
+    keys = (_C.platform, _C.kind, _C.campaign, _C.assignee_id)
+    query = (
+        select(
+            *keys, func.count(), func.sum(needs), func.sum(case((answered, 1), else_=0)),
+            func.coalesce(func.sum(case((answered, case((wait < 0, 0.0), else_=wait)))), 0.0),
+            func.sum(case((_C.escalated, 1), else_=0)), func.sum(_C.sentiment),
+            func.sum(case((has_lead, 1), else_=0)),
+        )
+        .where(_C.created_at >= start, _C.created_at < end)
+        .group_by(*keys)
+    )
+    with db.read(engine) as conn:
+        rows = conn.execute(query).all()
+        names = dict(conn.execute(select(_A.id, _A.name)).all()) if "agent" in cuts else {}
+    result: dict[str, list[Group]] = {}
+    for by in cuts:
+        sums: dict[str, list[float]] = {}
+        for platform, kind, campaign, agent, *figures in rows:
+            key = {"platform": platform, "kind": kind, "campaign": campaign,
+                   "agent": names.get(agent, "")}[by] or ""
+            total = sums.setdefault(key, [0.0] * 7)
+            for i, value in enumerate(figures):
+                total[i] += float(value or 0)
+        result[by] = sorted(
+            (Group(k, int(v[0]), int(v[1]), int(v[2]), v[3], int(v[4]),
+                   v[5] / v[0] if v[0] else 0.0, int(v[6])) for k, v in sums.items()),
+            key=lambda g: (-g.conversations, g.key))
+    return result
+
+
+def _comments(start: datetime, end: datetime) -> Any:
+    """Messages of the threads opened under each post in [start, end), from the stored
+    counts: one pass over the period's conversations, no message read."""
+    return (
+        select(_C.post_id.label("post_id"), func.sum(_C.message_count).label("n"))
+        .where(_C.created_at >= start, _C.created_at < end, _C.post_id.is_not(None))
+        .group_by(_C.post_id)
+        .subquery()
+    )
+
+
+def top_posts(engine: Engine, start: datetime, end: datetime, limit: int = 5) -> list[PostFigures]:
+    """The posts that drew the most engagement in [start, end), most first."""
+    comments = _comments(start, end)
+    engagement = _P.likes + _P.shares + comments.c.n
+    query = (
+        select(_P.id, _P.platform, _P.external_id, _P.url, _P.caption, _P.campaign, _P.likes,
+               _P.shares, comments.c.n, _P.impressions)
+        .join(comments, comments.c.post_id == _P.id)
+        .order_by(engagement.desc(), _P.id)
+        .limit(limit)
+    )
+    with db.read(engine) as conn:
+        return [PostFigures(*r[:8], int(r[8] or 0), r[9]) for r in conn.execute(query)]
+
+
+def engagement_by_campaign(engine: Engine, start: datetime,
+                           end: datetime) -> dict[str, tuple[int, int]]:
+    """Per campaign, (likes + comments + shares, impressions) of its posts that drew
+    comments in [start, end)."""
+    comments = _comments(start, end)
+    query = (select(_P.campaign, func.sum(_P.likes + _P.shares + comments.c.n),
+                    func.sum(_P.impressions))
+             .join(comments, comments.c.post_id == _P.id).group_by(_P.campaign))
+    with db.read(engine) as conn:
+        return {str(c): (int(e or 0), int(i or 0)) for c, e, i in conn.execute(query)}
