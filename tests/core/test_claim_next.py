@@ -101,3 +101,21 @@ def test_agents_and_claim_next_from_the_command_line(
     assert main(["--db", url, "--agent", "sam", "agents", "add", "bad name",
                  "--role", "agent"]) == 2
     engine.dispose()
+
+
+def test_replies_from_the_command_line_answer_to_the_team(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = db.open_store(url)
+    add_agents(engine)
+    conv = add_thread(engine)
+    cs.claim(engine, conv, actor="julie")
+    assert main(["--db", url, "--agent", "tom", "reply", str(conv), "--text", "Hello!"]) == 1
+    assert "julie holds this conversation" in capsys.readouterr().err
+    assert main(["--db", url, "--agent", "ghost", "reply", str(conv), "--text", "Hi!"]) == 1
+    assert "'ghost' is not on the team" in capsys.readouterr().err
+    assert main(["--db", url, "reply", str(conv), "--text", "Hi!", "--agent", "julie"]) == 0
+    queued = audit.list_events(engine, action="reply.queued")
+    assert [e.actor for e in queued] == ["julie"]
+    engine.dispose()
