@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from workstation import db
 from workstation.ingest import Ingestor
-from workstation.models import Contact, Conversation, DeadLetter, Message
+from workstation.models import Contact, DeadLetter, Message
 
 CORPUS = Path(__file__).parent / "data" / "hostile.jsonl"
 BIG = "[@click=app.quit]big[/] \x1b[2J " + "é€😀[x]" * 262_144  # 1 MiB of characters
@@ -66,8 +66,9 @@ def stored(engine: Engine) -> dict[str, tuple[str, str, str]]:
     """Each stored message by platform id: (text, author name, author handle)."""
     m, c = Message.__table__.c, Contact.__table__.c  # type: ignore[attr-defined]
     with db.read(engine) as conn:
+        contacts = Contact.__table__  # type: ignore[attr-defined]
         rows = conn.execute(select(m.external_id, m.text, c.name, c.handle)
-                            .join(Contact.__table__, c.id == m.contact_id)).all()  # type: ignore[attr-defined]
+                            .join(contacts, c.id == m.contact_id)).all()
     return {r.external_id: (r.text, r.name, r.handle) for r in rows}
 
 
@@ -83,7 +84,3 @@ def conversation_ids(engine: Engine) -> dict[str, int]:
     m = Message.__table__.c  # type: ignore[attr-defined]
     with db.read(engine) as conn:
         return dict(conn.execute(select(m.external_id, m.conversation_id)).all())
-
-
-__all__ = ["BIG", "CORPUS", "LIVE", "Conversation", "committed", "conversation_ids",
-           "dead_letters", "ingest", "lines", "stored"]

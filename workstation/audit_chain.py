@@ -7,9 +7,12 @@ store's history is checked against it.
 
 `hash = sha256(prev_hash + canonical JSON of the event)`, the first event's `prev_hash` being
 `GENESIS`. The canonical JSON lists the event's fields in a fixed order, the time as UTC text
-with microseconds (what both engines store) and the details with sorted keys, ASCII only (so
-text that is not valid Unicode still hashes). The id is not hashed: it is assigned by the
-database during the insert, while the hashes of a batch are computed before it, in one pass.
+with microseconds (what both engines store) and the details as `json.dumps` writes them, ASCII
+only (so text that is not valid Unicode still hashes). The details keep their keys in the
+order they were written: both engines keep JSON text as it came (SQLite text, PostgreSQL
+`json`; never make it `jsonb`, which reorders keys), so reading them back and dumping again
+gives the same text, with no sorting or normalising pass to pay for at ingest. The id is not
+hashed: the database assigns it during the insert, while a batch is hashed before, in one pass.
 
 Appending must be serialised so that two writers never link to the same predecessor: SQLite
 writers already are (every write transaction starts with `BEGIN IMMEDIATE`); on PostgreSQL the
@@ -41,19 +44,19 @@ def _when(value: datetime) -> str:
     return value.isoformat(" ", "microseconds")
 
 
-def canonical(event: dict[str, Any]) -> str:
-    """The event's fields as they are hashed (see the module's docstring)."""
-    details = event.get("details") or {}
-    if details:
-        # What the store gives back: JSON object keys are strings, tuples become lists.
-        details = json.loads(json.dumps(details))
-    return json.dumps([_when(event["at"]), *(event.get(k) for k in _FIELDS), details],
-                      sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+def canonical(event: dict[str, Any], when: str | None = None) -> str:
+    """The event's fields as they are hashed (see the module's docstring); `when` is the time
+    already as text, when the caller has it."""
+    return _DUMPS([when or _when(event["at"]), *(event.get(k) for k in _FIELDS),
+                   event.get("details") or {}])
 
 
-def link(prev_hash: str, event: dict[str, Any]) -> str:
+_DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True).encode
+
+
+def link(prev_hash: str, event: dict[str, Any], when: str | None = None) -> str:
     """The hash of `event` following the event whose hash is `prev_hash`."""
-    return hashlib.sha256((prev_hash + canonical(event)).encode("ascii")).hexdigest()
+    return hashlib.sha256((prev_hash + canonical(event, when)).encode("ascii")).hexdigest()
 
 
 def head(conn: Connection, table: Table) -> str:
@@ -66,9 +69,18 @@ def head(conn: Connection, table: Table) -> str:
 
 def chain(prev_hash: str, rows: Iterable[dict[str, Any]]) -> str:
     """Set `prev_hash` and `hash` on each row, in order; return the last hash."""
+    # `link` inlined: ingest hashes thousands of events per batch.
+    times: dict[datetime, str] = {}  # a batch's events mostly share one time
+    sha256, dumps = hashlib.sha256, _DUMPS
     for row in rows:
+        at = row["at"]
+        when = times.get(at)
+        if when is None:
+            when = times[at] = _when(at)
         row["prev_hash"] = prev_hash
-        prev_hash = row["hash"] = link(prev_hash, row)
+        text = dumps([when, row["actor_kind"], row["actor"], row["action"], row["target_kind"],
+                      row["target_id"], row["conversation_id"], row["details"] or {}])
+        prev_hash = row["hash"] = sha256((prev_hash + text).encode("ascii")).hexdigest()
     return prev_hash
 
 

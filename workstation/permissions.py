@@ -53,7 +53,6 @@ MATRIX: dict[str, Role] = {
 """Action → the lowest role allowed to do it (the README's table is this one)."""
 
 _A = Agent.__table__.c  # type: ignore[attr-defined]
-_AGENTS = Agent.__table__  # type: ignore[attr-defined]
 
 
 class PermissionDenied(Exception):
