@@ -153,7 +153,8 @@ class AuditScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False,
           description="Reading the audit trail")
     def _load(self, filters: TrailFilter) -> None:
-        self.post_message(self.Loaded(read_trail(self.engine, filters), filters))
+        self.post_message(self.Loaded(
+            read_trail(self.engine, filters, viewer=getattr(self.app, "agent", None)), filters))
 
     @work(thread=True, group="audit-names", exit_on_error=False,
           description="Reading the trail's actors and actions")

@@ -27,6 +27,7 @@ from screens.modals.snooze_modal import SnoozeChoice, SnoozeModal
 from screens.modals.tag_modal import TagChange, TagModal
 from screens.widgets import conversation_format as fmt
 from screens.widgets.thread_view import ThreadView
+from workstation.permissions import PermissionDenied
 from workstation.services import conversations as actions
 from workstation.services.conversation_view import ConversationView
 from workstation.services.replies import ReplyError
@@ -35,7 +36,8 @@ from workstation.text import inert
 if TYPE_CHECKING:
     from screens.app import WorkstationApp
 
-REFUSED = (actions.ActionError, actions.NotFound, actions.ClaimHeld, ReplyError)
+REFUSED = (actions.ActionError, actions.NotFound, actions.ClaimHeld, ReplyError,
+           PermissionDenied)
 """What the services raise when an action cannot be done as asked: told, not crashed on."""
 
 

@@ -28,6 +28,7 @@ from screens.widgets.composer import Composer
 from screens.widgets.conversation_header import ConversationHeader
 from screens.widgets.conversation_side_panel import ConversationSidePanel
 from screens.widgets.thread_view import ThreadView
+from workstation.permissions import PermissionDenied
 from workstation.services import conversations as actions
 from workstation.services.conversation_view import ConversationView, load
 from workstation.text import inert
@@ -162,6 +163,9 @@ class ConversationScreen(ConversationActions):
             pass  # someone was quicker: the reload shows who
         except actions.NotFound as exc:
             self.post_message(self.ActionFailed(f"{exc}: the conversation is not claimed"))
+            return
+        except PermissionDenied as exc:
+            self.post_message(self.ActionFailed(f"Not claimed: {exc}"))
             return
         self._load(conversation_id)
 

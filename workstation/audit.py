@@ -2,7 +2,7 @@
 
 Writers call `record` (or `entry` + `record_many` for a batch) on the connection that makes
 the change, so the event and the change commit or roll back together. The trail is only ever
-appended to.
+appended to, and each event carries the hash of the one before it (`audit_chain`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from . import bulk, db
+from . import audit_chain, bulk, db
 from .clock import iso, utcnow
 from .models import ActorKind, AuditEvent
 
@@ -60,7 +60,10 @@ def entry(
 
 
 def record_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Append audit events on the connection that makes the change."""
+    """Append audit events on the connection that makes the change, chained to the trail."""
+    if not rows:
+        return
+    audit_chain.chain(audit_chain.head(conn, _TABLE), rows)
     bulk.insert(conn, _TABLE, rows)
 
 

@@ -18,7 +18,8 @@ from .commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
 COMMANDS = ("ingest", "triage", "queue", "reply", "templates", "audit", "rules", "demo", "db",
             "webhook", "crm", "sandbox", "sync", "leads",
-            "campaigns", "report", "alerts")
+            "campaigns", "report", "alerts",
+            "agents", "claims")
 """Command modules, in the order `--help` lists them."""
 
 
@@ -94,11 +95,10 @@ def _open(args: argparse.Namespace) -> int:
 
         args.limit = 40
         return queue(args)
-    import getpass
+    from .commands.common import identity, store
 
-    from .commands.common import store
-
-    args.open_ui(store(args), args.agent or getpass.getuser())
+    engine = store(args)
+    args.open_ui(engine, identity(args, engine))
     return EXIT_OK
 
 

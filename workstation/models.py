@@ -281,6 +281,11 @@ class AuditEvent(SQLModel, table=True):
     target_id: str = ""
     conversation_id: int | None = None
     details: dict[str, Any] = _json()
+    # Team mode (migration 0011): the tamper-evident chain, see `workstation.audit_chain`.
+    prev_hash: str = Field(default="", max_length=64)
+    """The hash of the event before this one (64 zeros for the first)."""
+    hash: str = Field(default="", max_length=64)
+    """sha256 of `prev_hash` and this event's canonical JSON."""
 
 
 class Lead(SQLModel, table=True):

@@ -29,6 +29,8 @@ from textual.widgets import Input, Static, TextArea
 from screens.modals.template_picker_modal import TemplatePickerModal
 from workstation.clock import Clock
 from workstation.services import composer as composer_service
+from workstation.permissions import PermissionDenied
+from workstation.services.claims import ClaimHeld
 from workstation.services.composer import Preview, TemplateOption
 from workstation.services.drafts import DraftState, discard_draft, new_key, save_draft
 from workstation.services.outbox import OutboxView
@@ -435,6 +437,9 @@ class Composer(Vertical):
             return
         except (ReplyError, NotFound) as exc:
             self.post_message(self._Refused([str(exc)], new_key=True))
+            return
+        except (ClaimHeld, PermissionDenied) as exc:  # nothing was queued: the key stays good
+            self.post_message(self._Refused([str(exc)]))
             return
         discard_draft(self._engine, state.conversation_id, self._agent)
         self.post_message(self.Sent(state.conversation_id, outbox))

@@ -55,7 +55,8 @@ def build_store(engine: Engine) -> dict[str, int]:
     ids: dict[str, int] = {}
     with db.write(engine) as conn:
         for name in ("julie", "marc", "sofiane"):
-            seed.agent(conn, name)
+            # julie reads everyone's trail: a supervisor's right.
+            seed.agent(conn, name, role="supervisor" if name == "julie" else "agent")
         platforms = ("instagram", "facebook", "x")
         for n in range(12):
             start = at("2026-11-20T08:00") + timedelta(hours=13 * n)

@@ -58,7 +58,7 @@ async def test_resolve_opens_the_next_open_conversation(sqlite_engine: Engine) -
 
 async def test_note_tag_hide_delete_and_ban(sqlite_engine: Engine) -> None:
     inbox = build_inbox(sqlite_engine)
-    app = make_app(sqlite_engine)
+    app = make_app(sqlite_engine, agent="claire")  # deleting and banning: a senior's rights
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_conversation(pilot, app, inbox.comment)
         await pilot.press("n")

@@ -35,7 +35,7 @@ def assert_inert(shown: list[Content]) -> None:
 
 async def test_hostile_author_post_messages_tags_and_notes_stay_text(sqlite_engine: Engine) -> None:
     inbox = build_inbox(sqlite_engine)
-    app = make_app(sqlite_engine)
+    app = make_app(sqlite_engine, agent="claire")  # banning is a senior's right
     cs.note(sqlite_engine, inbox.hostile, "[@click=app.quit]note[/] \x1b]52;c;eA==\x07",
             actor="tom", clock=app.clock)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -31,10 +31,27 @@ async def test_open_shows_the_thread_and_claims_it(sqlite_engine: Engine) -> Non
         assert row.claimed_by is not None and row.claim_expires_at > app.clock()
 
 
-async def test_another_agent_sees_who_is_viewing(sqlite_engine: Engine) -> None:
+async def test_an_agent_cannot_take_over_and_is_told_why(sqlite_engine: Engine) -> None:
     inbox = build_inbox(sqlite_engine)
     cs.claim(sqlite_engine, inbox.comment, actor="tom", clock=make_app(sqlite_engine).clock)
     app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_conversation(pilot, app, inbox.comment)
+        await pilot.press("c")
+        await settle(pilot, app)
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert screen.view is not None and screen.view.claim.holder == "tom"
+        assert any("take over needs the senior role; 'julie' is agent" in str(n.message)
+                   for n in app._notifications)
+    denied = audit.list_events(sqlite_engine, action="permission.denied")
+    assert [(e.actor, e.details["action"]) for e in denied] == [("julie", "take_over")]
+
+
+async def test_another_agent_sees_who_is_viewing(sqlite_engine: Engine) -> None:
+    inbox = build_inbox(sqlite_engine)
+    cs.claim(sqlite_engine, inbox.comment, actor="tom", clock=make_app(sqlite_engine).clock)
+    app = make_app(sqlite_engine, agent="claire")  # taking over is a senior's right
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_conversation(pilot, app, inbox.comment)
         assert screen.view is not None

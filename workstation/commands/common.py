@@ -105,3 +105,19 @@ class Progress:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
             self.drawn = False
+
+
+def identity(args: argparse.Namespace, engine: Any) -> str:
+    """Who is acting: `--agent`, else `$WORKSTATION_AGENT`, else the system login; checked
+    against the team (the first person on a store with no agent becomes its admin).
+
+    Raises:
+        PermissionDenied: the store has a team and this login is not an active member.
+    """
+    import getpass
+    import os
+
+    from ..services.agents import identify
+
+    name = getattr(args, "agent", None) or os.environ.get("WORKSTATION_AGENT") or getpass.getuser()
+    return identify(engine, name)

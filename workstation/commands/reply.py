@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Any
 
-from .common import EXIT_OK, EXIT_PARTIAL, UsageError, positive, store
+from .common import EXIT_OK, EXIT_PARTIAL, UsageError, identity, positive, store
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,8 +27,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="a slot value, e.g. --slot order_no=BL-10482 (repeatable)")
     p.add_argument("--dm", action="store_true", help="send as a private message")
     p.add_argument("--lang", metavar="LL", help="template language (default: the thread's)")
-    p.add_argument("--agent", metavar="NAME", default=os.environ.get("WORKSTATION_AGENT"),
-                   help="the sending agent's login (default: $WORKSTATION_AGENT)")
+    # SUPPRESS: without it this default would overwrite `workstation --agent NAME reply ...`.
+    p.add_argument("--agent", metavar="NAME", default=argparse.SUPPRESS,
+                   help="the sending agent's login (default: $WORKSTATION_AGENT; on a store"
+                   " with a team, your system login)")
     p.add_argument("--key", metavar="KEY", help="idempotency key: the same key queues once")
     p.add_argument("--seed", type=int, metavar="N", help="make the variant choice reproducible")
     p.add_argument("--dry-run", action="store_true", help="show the reply; queue nothing")
@@ -49,8 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        ("retry", "send a failed reply again")):
         action = actions.add_parser(name, help=text)
         action.add_argument("outbox_id", type=positive, metavar="ID")
-        action.add_argument("--agent", metavar="NAME",
-                            default=os.environ.get("WORKSTATION_AGENT") or "cli")
+        action.add_argument("--agent", metavar="NAME", default=argparse.SUPPRESS)
         action.set_defaults(func=outbox_change, action=name)
     compose = actions.add_parser(
         "compose", help="write the text of the bot's drafted replies and queue them")
@@ -77,11 +78,12 @@ def reply(args: argparse.Namespace) -> int:
     if not args.template and args.text is None:
         raise UsageError("give --template ID (or --text)")
     engine = store(args)
+    agent = _sender(args, engine)
     try:
         draft = replies.compose(
             engine, args.conversation, args.template, values=_slots(args.slot),
             text=args.text, channel="dm" if args.dm else None, lang=args.lang,
-            agent=args.agent, seed=args.seed,
+            agent=agent, seed=args.seed,
         )
     except replies.NotFound as exc:
         raise UsageError(str(exc)) from None
@@ -102,6 +104,17 @@ def reply(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     _show(draft, args.json, queued=sent)
     return EXIT_OK
+
+
+def _sender(args: argparse.Namespace, engine: Any) -> str | None:
+    """`--agent`, else `$WORKSTATION_AGENT`; on a store with a team, else the system login
+    (checked against the team); None sends as the command line on a store without one."""
+    from workstation import db, permissions
+
+    agent = getattr(args, "agent", None) or os.environ.get("WORKSTATION_AGENT")
+    with db.read(engine) as conn:
+        team = permissions.has_team(conn)
+    return identity(args, engine) if team else agent
 
 
 def _show(draft: Any, as_json: bool, queued: Any) -> None:
@@ -165,11 +178,12 @@ def outbox_change(args: argparse.Namespace) -> int:
     from workstation.services import outbox, replies
 
     engine = store(args)
+    actor = _sender(args, engine) or "cli"
     try:
         if args.action == "cancel":
-            row = replies.cancel_reply(engine, args.outbox_id, actor=args.agent)
+            row = replies.cancel_reply(engine, args.outbox_id, actor=actor)
         else:
-            row = outbox.retry(engine, args.outbox_id, actor=args.agent)
+            row = outbox.retry(engine, args.outbox_id, actor=actor)
     except KeyError as exc:
         raise UsageError(str(exc.args[0])) from None
     except outbox.OutboxStateError as exc:

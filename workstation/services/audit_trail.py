@@ -9,13 +9,13 @@ actors and actions known to the store, for completion.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from workstation import audit, db
+from workstation import audit, db, permissions
 from workstation.audit import AuditView
 from workstation.models import Agent, AuditEvent
 
@@ -102,14 +102,33 @@ def parse_conversation(text: str) -> int | None:
     return int(text)
 
 
-def read_trail(engine: Engine, flt: TrailFilter, *, limit: int = PAGE) -> TrailPage:
-    """The newest `limit` events matching `flt`, newest first."""
+def read_trail(engine: Engine, flt: TrailFilter, *, limit: int = PAGE,
+               viewer: str | None = None) -> TrailPage:
+    """The newest `limit` events matching `flt`, newest first.
+
+    With `viewer`, someone below supervisor (`read_all_audit`) sees only their own events.
+    """
+    if viewer is not None:
+        flt = own_events(engine, flt, viewer)
+        if flt is None:
+            return TrailPage((), False)
     events = audit.list_events(
         engine, conversation_id=flt.conversation_id, actor=flt.actor, since=flt.since,
         until=flt.until, action=flt.action, limit=limit + 1,
     )
     more = len(events) > limit
     return TrailPage(tuple(reversed(events[-limit:] if more else events)), more)
+
+
+def own_events(engine: Engine, flt: TrailFilter, viewer: str) -> TrailFilter | None:
+    """`flt` as `viewer` may read it: unchanged for supervisors and above (or on a store with
+    no team), else narrowed to their own events; None when it asks for someone else's."""
+    with db.read(engine) as conn:
+        if permissions.allowed(conn, viewer, "read_all_audit"):
+            return flt
+    if flt.actor not in (None, viewer):
+        return None
+    return replace(flt, actor=viewer)
 
 
 def known_names(engine: Engine) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, select, update
 
-from workstation import audit, db
+from workstation import audit, db, permissions
 from workstation.clock import Clock, utcnow
 from workstation.models import Agent, Conversation
 
@@ -106,8 +106,16 @@ def claim(
     Raises:
         ClaimHeld: another agent holds it and `take_over` is false.
         NotFound: no such conversation or agent.
+        PermissionDenied: `actor` may not claim, or may not take over (seniors and above).
     """
+    permissions.require(engine, actor, "claim", clock=clock, conversation_id=conversation_id)
     now = clock()
+    if take_over:
+        with db.read(engine) as conn:
+            held = holder(conn, conversation_id, agent=actor, now=now)
+        if held.holder and not held.mine:
+            permissions.require(engine, actor, "take_over", clock=clock,
+                                conversation_id=conversation_id)
     with db.write(engine) as conn:
         me = agent_id(conn, actor)
         row = conn.execute(

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
-from workstation import audit, db
+from workstation import audit, db, permissions
 from workstation.clock import Clock, utcnow
 from workstation.models import ActorKind, Agent, Conversation, Priority, Role, Status
 from workstation.routing import pick_agent
@@ -106,6 +106,7 @@ def assign(
     Raises:
         NotFound: no agent has this login.
     """
+    permissions.require(engine, actor, "assign", clock=clock)
     now = clock()
     changed = 0
     with db.write(engine) as conn:
@@ -151,6 +152,7 @@ def escalate(
     reason = " ".join(reason.split())[:REASON_CAP]
     if not reason:
         raise ActionError("say why: an escalation needs a reason")
+    permissions.require(engine, actor, "escalate", clock=clock)
     if auto_assign is None:
         auto_assign = _auto_assign_roles()
     now = clock()
@@ -218,7 +220,9 @@ def tag(engine: Engine, ids: Iterable[int], tag: str, *, actor: str, clock: Cloc
     Raises:
         ActionError: the tag is not a valid slug.
     """
-    return _retag(engine, ids, normalise_tag(tag), add=True, actor=actor, now=clock())
+    slug = normalise_tag(tag)
+    permissions.require(engine, actor, "tag", clock=clock)
+    return _retag(engine, ids, slug, add=True, actor=actor, now=clock())
 
 
 def untag(
@@ -229,7 +233,9 @@ def untag(
     Raises:
         ActionError: the tag is not a valid slug.
     """
-    return _retag(engine, ids, normalise_tag(tag), add=False, actor=actor, now=clock())
+    slug = normalise_tag(tag)
+    permissions.require(engine, actor, "tag", clock=clock)
+    return _retag(engine, ids, slug, add=False, actor=actor, now=clock())
 
 
 def _retag(engine: Engine, ids: Iterable[int], slug: str, *, add: bool, actor: str,
@@ -265,6 +271,7 @@ def snooze(
     now = clock()
     if until is not None and until <= now:
         raise ActionError("snooze until a time in the future")
+    permissions.require(engine, actor, "snooze", clock=clock)
     changed = 0
     with db.write(engine) as conn:
         for chunk in chunks(ids):
@@ -303,6 +310,7 @@ def wake_due(engine: Engine, *, clock: Clock = utcnow) -> int:
 
 def reopen(engine: Engine, ids: Iterable[int], *, actor: str, clock: Clock = utcnow) -> int:
     """Put snoozed or resolved conversations back in the open queues; how many changed."""
+    permissions.require(engine, actor, "reopen", clock=clock)
     now = clock()
     changed = 0
     with db.write(engine) as conn:
@@ -331,6 +339,7 @@ def resolve(
     if code not in RESOLUTION_CODES:
         raise ActionError(f"unknown resolution code {code!r}: one of "
                           + ", ".join(RESOLUTION_CODES))
+    permissions.require(engine, actor, "resolve", clock=clock)
     now = clock()
     changed = 0
     with db.write(engine) as conn:
@@ -365,6 +374,7 @@ def note(
         raise ActionError("the note is empty")
     if len(text) > NOTE_CAP:
         raise ActionError(f"a note is at most {NOTE_CAP} characters; this one is {len(text)}")
+    permissions.require(engine, actor, "note", clock=clock, conversation_id=conversation_id)
     now = clock()
     with db.write(engine) as conn:
         if conn.execute(select(_C.id).where(_C.id == conversation_id)).first() is None:

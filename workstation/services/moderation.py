@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from workstation import audit, db
+from workstation import audit, db, permissions
 from workstation.clock import Clock, utcnow
 from workstation.models import ActorKind, Contact, Conversation, Direction, Kind, Message, Outbox
 
@@ -77,6 +77,7 @@ def _change(
     Returns:
         How many conversations had messages changed.
     """
+    permissions.require(engine, actor, do, clock=lambda: now)
     with db.write(engine) as conn:
         rows = [r for chunk in chunks(ids) for r in _public_messages(conn, by.in_(chunk))]
         if do == "hide":
@@ -151,6 +152,7 @@ def _set_banned(
     reason: str,
 ) -> int:
     do = "ban" if banned else "unban"
+    permissions.require(engine, actor, do, clock=lambda: now)
     changed = 0
     with db.write(engine) as conn:
         for chunk in chunks(ids):

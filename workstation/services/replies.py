@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from workstation import audit, db
+from workstation import audit, db, permissions
 from workstation.clock import Clock, utcnow
 from workstation.models import ActorKind, AuthorKind, Outbox, OutboxState
 from workstation.replies import guardrails, render, rotation, slots
@@ -27,6 +27,7 @@ from workstation.replies.guardrails import GuardrailConfig, Violation
 from workstation.replies.templates import Registry, Template
 
 from . import reply_thread
+from .claims import ClaimHeld, holder
 from .outbox import OutboxStateError, OutboxView, view
 from .reply_context import NotFound, Sender, Thread, load_thread, resolve_agent
 
@@ -264,8 +265,20 @@ def send_reply(
         ReplyBlocked: the draft is incomplete or breaks a guardrail (the refusal is audited).
         ReplyError: the key was already used for a different reply.
         NotFound: the conversation is gone.
+        PermissionDenied: the sending agent may not reply.
+        ClaimHeld: another agent holds a live claim on the conversation (take it over first).
     """
+    sender = draft.sender.name
+    if sender and draft.sender.author_kind != AuthorKind.BOT.value:
+        permissions.require(engine, sender, "reply", clock=clock,
+                            conversation_id=draft.conversation_id)
     with db.write(engine) as conn:
+        if sender and draft.sender.author_kind != AuthorKind.BOT.value:
+            now = clock()
+            held = holder(conn, draft.conversation_id, agent=sender, now=now)
+            if held.holder and not held.mine:
+                assert held.expires_at is not None
+                raise ClaimHeld(held.holder, held.expires_at)
         try:
             return queue_reply(conn, draft, idempotency_key=idempotency_key, config=config,
                                now=clock())
@@ -388,7 +401,9 @@ def cancel_reply(engine: Engine, outbox_id: int, *, actor: str,
     Raises:
         KeyError: no such reply.
         OutboxStateError: it is being sent or was sent already.
+        PermissionDenied: `actor` may not cancel replies.
     """
+    permissions.require(engine, actor, "cancel_reply", clock=clock)
     now = clock()
     with db.write(engine) as conn:
         row = conn.execute(
