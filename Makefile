@@ -19,7 +19,7 @@ install: $(STAMP)
 ## Open the workstation on the demo store (built on first run).
 run: $(STAMP)
 	$(BIN)/workstation demo --if-empty
-	$(BIN)/workstation --agent julie
+	$(BIN)/workstation --agent julie --sandbox
 
 ## Run the whole test suite.
 test: $(STAMP)

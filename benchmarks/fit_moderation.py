@@ -16,11 +16,7 @@ What it does:
    same features as `detect`, rule hits included.
 4. Fits four one-vs-rest heads, `spam`, `toxic_en`, `toxic_fr`, `hate`, by FTRL-Proximal
    logistic regression (McMahan et al. 2013): L1 keeps the tables small; L2, n-grams seen in
-   at least two texts, and averaging over shuffling seeds keep them from memorising. The
-   toxicity heads also read five-letter word beginnings (`moderation.HEAD_FEATURES`), which
-   lifted TweetEval offensive and French hostility (training sets of a few hundred to 1,600
-   texts); the gate below still asks for one whole word, so a beginning ("count~" of
-   "counter") never flags a message on its own.
+   at least two texts, and averaging over shuffling seeds keep them from memorising.
 5. Chooses each head's threshold, and its gate (the weight one uncommon word of the text
    must reach), on 4-fold out-of-fold figures with the rules applied as `detect` applies
    them: the best target metric (smoothed over neighbouring thresholds) among the settings
@@ -188,11 +184,6 @@ def fit(rows: list[tuple[list[str], float, float]], bags: int = 1,
     return bias, dict(weights)
 
 
-def head_feats(ex: Example, head: str) -> list[str]:
-    """The features `head` reads in an example (`moderation.HEAD_FEATURES`)."""
-    return moderation.head_features(ex.feats, head, moderation.HEAD_FEATURES)
-
-
 def rows_for(head: str, examples: list[Example], folds: set[int]) -> list:
     """Training rows of `head` from the examples in `folds`."""
     spec = {name: (fn, w) for name, fn, w in HEADS[head]["data"]}
@@ -202,7 +193,7 @@ def rows_for(head: str, examples: list[Example], folds: set[int]) -> list:
             fn, w = spec[ex.dataset]
             y = fn(ex.label) if fn else ex.calm_background()
             if y is not None:
-                rows.append((head_feats(ex, head), 1.0 if y else 0.0, w))
+                rows.append((ex.feats, 1.0 if y else 0.0, w))
     return rows
 
 
@@ -338,8 +329,8 @@ def main(argv: list[str] | None = None) -> int:
             model = linear.LinearModel([head], [bias], {head: weights})
             for i, ex in enumerate(examples):
                 if ex.fold == k:
-                    oof[head][i] = model.margins(head_feats(ex, head))[0]
-                    top[head][i] = model.strongest(ex.feats, head, ignore)  # whole words
+                    oof[head][i] = model.margins(ex.feats)[0]
+                    top[head][i] = model.strongest(ex.feats, head, ignore)
         print(f"  fold {k} done")
     cuts, metrics = choose_thresholds(examples, oof, top)
     print("thresholds", cuts)
@@ -355,7 +346,6 @@ def main(argv: list[str] | None = None) -> int:
         "what": "moderation heads for workstation.signals.moderation; thresholds are on the "
                 "log-odds (a head fires when its margin reaches its threshold)",
         "thresholds": cuts,
-        "head_features": moderation.HEAD_FEATURES,
         "common": common,
         "provenance": {
             "script": "benchmarks/fit_moderation.py", "date": dt.date.today().isoformat(),

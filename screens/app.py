@@ -7,7 +7,7 @@ worker becomes a notification.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import Engine
 from textual import work
@@ -36,7 +36,7 @@ class WorkstationApp(App[None]):
 
     def __init__(
         self, engine: Engine, *, agent: str, clock: Clock = utcnow,
-        views: list[ViewDef] | None = None,
+        views: list[ViewDef] | None = None, workers: bool = False,
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -53,6 +53,8 @@ class WorkstationApp(App[None]):
                 views, self.config_problems = list(SHIPPED), exc.problems
         self.views: list[ViewDef] = views
         """The saved views, in tab order: shipped ones merged with the user's config."""
+        self._run_workers = workers
+        self._background: Any = None
 
     def on_mount(self) -> None:
         from screens.alert_watch import AlertWatch
@@ -60,6 +62,8 @@ class WorkstationApp(App[None]):
         self.mount(AlertWatch(self.engine))  # reputation alerts as they are raised
         self.push_screen(QueueScreen())
         self.set_timer(1.0, self._warm_up)
+        if self._run_workers:
+            self.set_timer(1.5, self._start_workers)
         for problem in self.config_problems:
             self.notify(inert(problem, limit=300), title="Config not used", severity="error",
                         timeout=20, markup=False)
@@ -98,6 +102,19 @@ class WorkstationApp(App[None]):
         # (it made the 95th percentile of `enter` ten times its median).
         gc.freeze()
         gc.set_threshold(20_000, 50, 1_000)
+
+    # The background workers (sync, send, sweeps) run in this process whenever no other
+    # process leads them; they start after the first paint and stop with the app.
+
+    @work(thread=True, exit_on_error=False, description="starting the background workers")
+    def _start_workers(self) -> None:
+        from workstation.workers import start_in_process
+
+        self._background = start_in_process(self.engine, clock=self.clock)
+
+    def on_unmount(self) -> None:
+        if self._background is not None:
+            self._background.stop(timeout=10)
 
     def action_kpi(self) -> None:
         from screens.kpi_screen import KpiScreen

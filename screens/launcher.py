@@ -12,11 +12,12 @@ from typing import Any
 from workstation import cli
 
 
-def open_ui(engine: Any, agent: str) -> None:
-    """Run the full-screen workstation until the agent quits."""
+def open_ui(engine: Any, agent: str, *, workers: bool = True) -> None:
+    """Run the full-screen workstation until the agent quits; with `workers`, the background
+    workers run inside it whenever no other process leads them."""
     from screens.app import WorkstationApp
 
-    WorkstationApp(engine, agent=agent).run()
+    WorkstationApp(engine, agent=agent, workers=workers).run()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

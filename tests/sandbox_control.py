@@ -44,5 +44,11 @@ class Control:
         answer = self.http.post(f"{self.url}/_sandbox/faults", json={"spec": spec})
         assert answer.status_code == 200, answer.text
 
+    def webhook(self, message_id: str) -> dict[str, Any]:
+        """The Meta webhook delivery for a sandbox DM (same ids as polling)."""
+        answer = self.http.get(f"{self.url}/_sandbox/webhook", params={"id": message_id})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
     def state(self) -> dict[str, Any]:
         return self.http.get(f"{self.url}/_sandbox/state").json()

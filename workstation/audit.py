@@ -20,6 +20,18 @@ from .models import ActorKind, AuditEvent
 _TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
 
 
+class SystemActor(str):
+    """The name of a part of the program acting on its own (the SLA sweeper, a worker).
+
+    Services take an agent's login as `actor`; passing a `SystemActor` instead says the policy
+    decided the change, not a person: the permission matrix (about people) does not apply, and
+    the audit event's actor kind is `system`. Agents' logins cannot be mistaken for one: it is
+    a type, not a spelling.
+    """
+
+    __slots__ = ()
+
+
 def entry(
     action: str,
     *,
@@ -44,7 +56,8 @@ def entry(
         details: anything worth keeping, JSON-serialisable.
     """
     if actor_kind is None:
-        actor_kind = ActorKind.SYSTEM if actor in {"system", "ingest"} else ActorKind.AGENT
+        system = isinstance(actor, SystemActor) or actor in {"system", "ingest"}
+        actor_kind = ActorKind.SYSTEM if system else ActorKind.AGENT
     if conversation_id is not None and not target_kind:
         target_kind, target_id = "conversation", conversation_id
     return {

@@ -23,8 +23,9 @@ COMMANDS = ("ingest", "triage", "queue", "reply", "templates", "audit", "rules",
 """Command modules, in the order `--help` lists them."""
 
 
-UiOpener = Callable[[Any, str], None]
-"""Runs the full-screen workstation on an engine as an agent; `screens.launcher` supplies it."""
+UiOpener = Callable[..., None]
+"""`open_ui(engine, agent, workers=True)`: runs the full-screen workstation on an engine as an
+agent, with or without the background workers in-process; `screens.launcher` supplies it."""
 
 
 def main(argv: Sequence[str] | None = None, *, open_ui: UiOpener | None = None) -> int:
@@ -81,6 +82,12 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     top.add_argument("--agent", metavar="NAME",
                      help="who you are (an agent's login); default: your system login")
+    top.add_argument("--no-workers", action="store_true",
+                     help="do not run the background workers inside the workstation (when"
+                     " `workstation sync` runs them elsewhere, or to look without syncing)")
+    top.add_argument("--sandbox", action="store_true",
+                     help="also run the sandbox platform in this process and point the"
+                     " connectors at it: a live queue to try the workstation on")
     top.set_defaults(func=_open)
     sub = top.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMANDS:
@@ -98,8 +105,29 @@ def _open(args: argparse.Namespace) -> int:
     from .commands.common import identity, store
 
     engine = store(args)
-    args.open_ui(engine, identity(args, engine))
+    agent = identity(args, engine)
+    sandbox = _start_sandbox() if args.sandbox else None
+    try:
+        args.open_ui(engine, agent, workers=not args.no_workers)
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
     return EXIT_OK
+
+
+def _start_sandbox() -> Any:
+    """The sandbox platform on a free local port, with the connectors of this process pointed
+    at it (its token is made afresh each run and never leaves this process)."""
+    import os
+
+    from .sandbox import SandboxServer
+
+    server = SandboxServer(port=0, rate=6.0).start()
+    os.environ.update({
+        "WORKSTATION_META_URL": server.meta_url, "WORKSTATION_META_TOKEN": server.token,
+        "WORKSTATION_X_URL": server.x_url, "WORKSTATION_X_TOKEN": server.token,
+    })
+    return server
 
 
 if __name__ == "__main__":

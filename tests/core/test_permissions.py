@@ -163,3 +163,18 @@ def test_admins_manage_the_team_and_keep_one_admin(engine: Engine, clock: Frozen
         agents.identify(engine, "eve", clock=clock)
     team = {a.name: a for a in agents.list_team(engine)}
     assert (team["eve"].role, team["eve"].active) == ("supervisor", False)
+
+
+def test_the_program_acting_on_its_own_is_not_held_to_the_matrix(
+    team: Engine, clock: FrozenClock,
+) -> None:
+    # The SLA sweeper escalates on a team store: a name that is not on the team would be
+    # refused, the same name as a SystemActor is the policy at work and audited as system.
+    conv = add_thread(team)
+    with pytest.raises(PermissionDenied, match="not on the team"):
+        cs.escalate(team, [conv], "senior", "overdue", actor="sla-sweeper", clock=clock)
+    sweeper = audit.SystemActor("sla-sweeper")
+    assert cs.escalate(team, [conv], "senior", "overdue", actor=sweeper, clock=clock) == 1
+    [event] = audit.list_events(team, action="conversation.escalated")
+    assert (event.actor, event.actor_kind) == ("sla-sweeper", "system")
+    assert denials(team) == [("sla-sweeper", "escalate", "agent")]

@@ -11,6 +11,12 @@ the checkpoint (webhooks see the rest). Facebook's `filter=stream` lists every c
 included, newest first. Conversations are listed by last activity, then their messages (only
 the 20 most recent of a conversation can be read: Meta's limit).
 
+A DM's thread is `dm:<customer's scoped id>`, not the Graph conversation id: a webhook names
+the customer only, so this is the one key both ways agree on, and a DM seen by webhook and by
+poll lands in one conversation. Sending, the window check and `find_sent` turn it back into
+the Graph conversation (`GET {page}/conversations?user_id=`), cached per connector. A thread
+key that is already a conversation id (stores from before `dm:` keys) is used as it is.
+
 DMs obey the messaging window: a reply within 24 hours of the person's last message goes as
 `RESPONSE`; a human's reply within 7 days as `MESSAGE_TAG` / `HUMAN_AGENT`; anything later
 is `Rejected` without calling the platform.
@@ -26,7 +32,7 @@ from ..clock import Clock, utcnow
 from . import meta_events
 from .base import Malformed, Outgoing, Page, Rejected
 from .http import HttpClient, pick
-from .meta_events import Unreadable, meta_time
+from .meta_events import Unreadable, customer_in, edge_data, meta_time
 from .paging import Reported, pages
 
 STREAMS = ("instagram:comments", "facebook:comments", "instagram:dm", "messenger:dm")
@@ -50,6 +56,7 @@ class MetaConnector:
         self.reply_horizon = reply_horizon
         self._ids: dict[str, str] | None = None
         self._profiles: dict[str, dict[str, Any]] = {}
+        self._conversations: dict[tuple[str, str], str] = {}  # (platform, customer) -> id
         self._reported = Reported()
 
     def __repr__(self) -> str:
@@ -151,17 +158,32 @@ class MetaConnector:
         brand, events = self._brand(), []
         slug = "instagram" if platform == "instagram" else "facebook"
         convs = self._each(f"{self.ids['page']}/conversations",
-                           {"platform": platform, "fields": "id,updated_time"})
+                           {"platform": platform, "fields": "id,updated_time,participants"})
         for conv in _with_ids(convs, f"{platform} conversation", skipped):
             if _older(conv, "updated_time", since):
                 break
+            customer = customer_in(edge_data(conv.get("participants")), brand)
             for obj in self._each(f"{conv['id']}/messages", {"fields": MESSAGE_FIELDS}):
                 if _older(obj, "created_time", since):
                     break
+                who = customer or customer_in(
+                    [obj.get("from"), *edge_data(obj.get("to"))] if isinstance(obj, dict)
+                    else [], brand)
+                if not who:
+                    skipped.append(f"{platform} conversation {conv['id']}: no customer among "
+                                   "its participants")
+                    break
+                self._remember(platform, who, conv["id"])
                 profile = self._profile(obj, platform, brand)
                 self._take(events, skipped, since,
-                           lambda o=obj, p=profile: meta_events.dm(o, slug, conv["id"], brand, p))
+                           lambda o=obj, p=profile, t=f"dm:{who}":
+                           meta_events.dm(o, slug, t, brand, p))
         return events
+
+    def _remember(self, platform: str, customer: str, conversation: str) -> None:
+        if len(self._conversations) > 10_000:
+            self._conversations.clear()
+        self._conversations[(platform, customer)] = conversation
 
     def _take(self, events: list[dict[str, Any]], skipped: list[str], since: datetime,
               make: Any) -> None:
@@ -218,16 +240,19 @@ class MetaConnector:
             # A private reply to a comment: Meta allows one, within 7 days of the comment.
             body.update(recipient={"comment_id": item.reply_to}, messaging_type="RESPONSE")
         else:
-            body.update(recipient={"id": item.author_id}, **self._window(item))
+            body.update(recipient={"id": _recipient(item)}, **self._window(item))
         answer = self.http.write("POST", f"{self.ids['page']}/messages", json=body)
         return pick(answer, "message_id", write=True, where="meta: POST messages")
 
     def _window(self, item: Outgoing) -> dict[str, str]:
         """`messaging_type` (and `tag`) allowed now, from the person's last message."""
-        last = None
-        for obj in self._each(f"{item.thread_key}/messages", {"fields": MESSAGE_FIELDS}, 20):
+        last, customer = None, _recipient(item)
+        conversation = self._conversation_of(item)
+        messages = self._each(f"{conversation}/messages", {"fields": MESSAGE_FIELDS}, 20) \
+            if conversation else iter(())
+        for obj in messages:
             sender = obj.get("from") if isinstance(obj, dict) else None
-            if isinstance(sender, dict) and str(sender.get("id")) == item.author_id:
+            if isinstance(sender, dict) and str(sender.get("id")) == customer:
                 try:
                     last = meta_time(obj.get("created_time"))
                 except ValueError:
@@ -265,7 +290,7 @@ class MetaConnector:
                                      {"fields": "id,message,from", "filter": "stream"},
                                      "message", item.text)
         if channel == "dm":
-            thread = item.thread_key if item.kind == "dm" else self._thread_with(item)
+            thread = self._conversation_of(item)
             if not thread:
                 return None
             return _match(self._each(f"{thread}/messages", {"fields": MESSAGE_FIELDS}, 20),
@@ -291,13 +316,29 @@ class MetaConnector:
         except Rejected:
             return None
 
-    def _thread_with(self, item: Outgoing) -> str | None:
+    def _conversation_of(self, item: Outgoing) -> str | None:
+        """The Graph conversation with the item's customer; None when there is none yet."""
+        if item.kind == "dm" and item.thread_key and not item.thread_key.startswith("dm:"):
+            return item.thread_key  # already a conversation id (a store from before dm: keys)
         platform = "instagram" if item.platform == "instagram" else "messenger"
+        customer = _recipient(item)
+        known = self._conversations.get((platform, customer))
+        if known or not customer:
+            return known or None
         for conv in self._each(f"{self.ids['page']}/conversations",
-                               {"platform": platform, "user_id": item.author_id,
-                                "fields": "id"}, 1):
-            return str(conv["id"])
+                               {"platform": platform, "user_id": customer, "fields": "id"}, 1):
+            if isinstance(conv, dict) and conv.get("id"):
+                self._remember(platform, customer, str(conv["id"]))
+                return str(conv["id"])
         return None
+
+
+def _recipient(item: Outgoing) -> str:
+    """Whom a DM goes to: the customer its `dm:` thread names, else the author answered (the
+    commenter, for a private reply)."""
+    if item.kind == "dm" and item.thread_key.startswith("dm:"):
+        return item.thread_key[3:]
+    return item.author_id
 
 
 def _match(candidates: Iterator[Any], field: str, text: str, brand: set[str]) -> str | None:

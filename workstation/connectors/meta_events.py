@@ -96,6 +96,21 @@ def dm(obj: Any, platform: str, conversation: str, brand_ids: set[str],
     }
 
 
+def edge_data(edge: Any) -> list[Any]:
+    """The `data` list of a Graph edge (`participants`, `to`); [] for anything else."""
+    data = edge.get("data") if isinstance(edge, dict) else None
+    return data if isinstance(data, list) else []
+
+
+def customer_in(people: list[Any], brand_ids: set[str]) -> str:
+    """The first participant that is not the Page or its Instagram account: the customer a
+    DM thread is keyed by (`dm:<id>`, as the webhook receiver keys it); '' if none."""
+    for person in people:
+        if isinstance(person, dict) and person.get("id") and str(person["id"]) not in brand_ids:
+            return str(person["id"])
+    return ""
+
+
 def _post(obj: dict[str, Any], caption: str, url: str) -> dict[str, Any]:
     post: dict[str, Any] = {"id": str(obj.get("id", ""))}
     if obj.get(url):

@@ -1,7 +1,7 @@
 """UGC rights: ask a customer who shared the product for the right to reuse it, read the answer.
 
-A share is an image or video in the event (its `attachments`/`media` fields, kept as extra
-data), a mention carrying media, or wording from flows.toml ("my photo", "ma photo", "check
+A share is an image or video attached to the message (`attachments`, kept as extra data), a
+mention carrying `media`, or wording from flows.toml ("my photo", "ma photo", "check
 out my"). The bot asks once per conversation, in private; the customer's yes or no (both
 languages, "no problem" is a yes) is recorded on the `ugc_rights_request` row with its date,
 and an unclear answer goes to a person (tag `ugc-review`).
@@ -30,8 +30,11 @@ _MEDIA_TYPES = ("image", "photo", "video", "reel", "story", "carousel", "gif")
 
 
 def has_media(event: Event) -> bool:
-    """Whether the event carries an image or a video (attachments or media of any shape)."""
-    for key in ("attachments", "media", "attachment"):
+    """Whether the customer sent an image or a video: an attachment of any message, or the
+    media of a mention. (A comment's `media` is the post it sits under, not theirs.)"""
+    keys = ("attachments", "attachment", "media") if event.kind == "mention" else (
+        "attachments", "attachment")
+    for key in keys:
         value = event.extra.get(key)
         items = value if isinstance(value, list) else [value] if value else []
         for item in items:
@@ -40,7 +43,7 @@ def has_media(event: Event) -> bool:
                 kind = str(item.get("type") or item.get("media_type") or "").lower()
             elif isinstance(item, str):
                 kind = item.lower()
-            if any(t in kind for t in _MEDIA_TYPES) or (event.kind == "mention" and item):
+            if any(t in kind for t in _MEDIA_TYPES) or (key == "media" and item):
                 return True
     return False
 

@@ -13,6 +13,8 @@ token needed: the sandbox listens on the loopback interface by default).
           "post": "<id>",          (the media or Page post a new comment goes under)
           "created_at": "RFC 3339", (default: now; e.g. 2 days ago to test the DM window)
           "broken": true}          (served without its timestamp and author)
+    GET  /_sandbox/webhook?id=<id>       the Meta webhook delivery for an Instagram or Messenger
+                                         DM (same `mid` and ids as polling; see deliveries.py)
     POST /_sandbox/generate              {"count": N}: N generated messages at once
     POST /_sandbox/faults                {"spec": "rate=every:3,500=0.1"}: replace the faults
 """
@@ -23,6 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..clock import to_utc
+from .deliveries import dm_delivery
 from .faults import FaultSpec, FaultSpecError
 from .protocol import Reply, Request
 from .traffic import CHANNELS, PLATFORM, describe
@@ -44,6 +47,11 @@ def handle(sandbox: SandboxServer, req: Request) -> Reply:
             sent = [dict(e) for e in world.sent
                     if e["seq"] > since and (not action or e["action"] == action)]
         return Reply(200, {"sent": sent, "count": len(sent)})
+    if route == ("GET", "/_sandbox/webhook"):
+        item = world.items.get(req.param("id"))
+        if item is None or item.surface not in ("ig_dm", "fb_dm"):
+            return Reply(404, {"error": "no Instagram or Messenger DM with that id"})
+        return Reply(200, dm_delivery(world, item))
     if route == ("POST", "/_sandbox/messages"):
         return _inject(sandbox, req.body)
     if route == ("POST", "/_sandbox/generate"):

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
 from workstation import audit, db, permissions
 from workstation.clock import Clock, utcnow
-from workstation.models import ActorKind, Agent, Conversation, Priority, Role, Status
+from workstation.models import Agent, Conversation, Priority, Role, Status
 from workstation.routing import pick_agent
 from workstation.slugs import spaced
 
@@ -75,8 +75,7 @@ class ActionError(ValueError):
 def _agent_event(
     action: str, conv: int, actor: str, now: datetime, **details: Any
 ) -> dict[str, Any]:
-    return audit.entry(action, actor=actor, actor_kind=ActorKind.AGENT, conversation_id=conv,
-                       at=now, details=details)
+    return audit.entry(action, actor=actor, conversation_id=conv, at=now, details=details)
 
 
 def _rows(conn: Connection, chunk: list[int], *columns: Any) -> list[Any]:

@@ -33,8 +33,8 @@ from typing import Any
 from . import linear
 from .pii import PII_MAX_CHARS, find_pii, has_digit, iban_valid, luhn
 
-__all__ = ["CATEGORIES", "FEATURES", "HEAD_FEATURES", "PII_MAX_CHARS", "Moderation", "Reading",
-           "detect", "find_pii", "head_features", "iban_valid", "luhn", "read"]
+__all__ = ["CATEGORIES", "FEATURES", "PII_MAX_CHARS", "Moderation", "Reading", "detect",
+           "find_pii", "iban_valid", "luhn", "read"]
 
 CATEGORIES = ("threat", "doxxing", "hate", "harassment", "spam", "pii_self", "profanity")
 """The taxonomy, most severe first (ties in score keep this order)."""
@@ -42,12 +42,6 @@ CATEGORIES = ("threat", "doxxing", "hate", "harassment", "spam", "pii_self", "pr
 FEATURES: dict[str, Any] = {"bigrams": True}
 """Feature configuration the fitting script uses (the shipped model carries its own copy)."""
 
-HEAD_FEATURES: dict[str, dict[str, int]] = {"toxic_en": {"prefix": 5, "longer": 7},
-                                            "toxic_fr": {"prefix": 5, "longer": 7}}
-"""Features some heads read beyond the shared ones: the toxicity heads also read the first
-five letters of words of eight letters or more, so "insultes", "insulter", "insultant" share
-their evidence (the datasets are small); shorter words ("counter", "renvoyé") keep to
-themselves. The shipped model carries its own copy in `meta["head_features"]`."""
 
 MODEL_NAME, LEXICON_NAME = "moderation", "moderation_lexicon"
 RULE, WEAK, PII = 0.9, 0.75, 0.95  # scores of a rule hit, of two weak spam cues, of found data
@@ -200,29 +194,14 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
     return Reading(words, feats, hits, addressed)
 
 
-def head_features(feats: list[str], head: str, config: dict[str, Any]) -> list[str]:
-    """`feats` plus the extra features `config[head]` asks for (see `HEAD_FEATURES`)."""
-    wanted = config.get(head, {})
-    prefix = wanted.get("prefix", 0)
-    if not prefix:
-        return feats
-    longer = max(prefix, wanted.get("longer", prefix))
-    return feats + [f"{f[:prefix]}~" for f in feats
-                    if len(f) > longer and f[0] != "_" and " " not in f]
-
-
-def _head(model: linear.LinearModel, feats: list[str], head: str,
-          words: list[str] | None = None) -> float:
+def _head(model: linear.LinearModel, feats: list[str], head: str) -> float:
     """A head's score, 0.5 at its threshold; held just under 0.5 when no uncommon word
-    weighs at least the head's gate (many faint hints never make a flag on their own).
-    `words`: the features the gate looks at, when `feats` holds more than whole words and
-    word pairs (a word's first letters are evidence for the sum, never alone)."""
+    weighs at least the head's gate (many faint hints never make a flag on their own)."""
     cuts = model.meta["thresholds"]
     margin = model.margin(feats, head) - cuts[head]
     exp = math.exp(-abs(margin))  # never overflows, however long the text
     score = 1.0 / (1.0 + exp) if margin >= 0 else exp / (1.0 + exp)
-    if score >= 0.5 and model.strongest(feats if words is None else words, head,
-                                        _common(model)) < cuts[f"{head}_gate"]:
+    if score >= 0.5 and model.strongest(feats, head, _common(model)) < cuts[f"{head}_gate"]:
         return 0.49
     return score
 
@@ -256,8 +235,7 @@ def detect(text: str, lang: str) -> Moderation:
     if not hits.keys().isdisjoint(_SPAM_CUES):  # the spam head learnt YouTube: it only
         weak = WEAK if len(hits.get("spam_weak", ())) >= 2 else 0.0  # judges promotion
         scores["spam"] = max(scores["spam"], weak, _head(model, feats, "spam"))
-    toxic_feats = head_features(feats, f"toxic_{code}", model.meta.get("head_features", {}))
-    toxic = _head(model, toxic_feats, f"toxic_{code}", feats)
+    toxic = _head(model, feats, f"toxic_{code}")
     ruled = max(scores["profanity"], scores["hate"], scores["harassment"], scores["threat"])
     if max(toxic, ruled) >= 0.5:  # model hate is a kind of hostility, never a topic alone
         scores["hate"] = max(scores["hate"], min(_head(model, feats, "hate"), max(toxic, ruled)))

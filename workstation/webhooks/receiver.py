@@ -110,10 +110,11 @@ class Receiver:
     def _known_threads(self, events: list[dict[str, Any]]) -> None:
         """Put each DM in the thread the store already has with that customer.
 
-        A webhook names the customer, not Meta's conversation id, which the poller uses as
-        the thread key (and the sender reads the thread by). So a DM joins the customer's
-        latest DM conversation on that platform; only a customer never seen before gets the
-        provisional key `dm:<customer id>`.
+        A webhook names the customer, as the poller does (`dm:<customer id>`, see
+        connectors/meta.py), so the key usually matches already. Stores from before that
+        key hold DM conversations keyed by Meta's conversation id: a DM joins the customer's
+        latest DM conversation on that platform, whatever its key (the connector sends into
+        either kind); a customer never seen before gets `dm:<customer id>`.
         """
         wanted = {(e["platform"], e["thread"][3:]) for e in events
                   if e["kind"] == "dm" and str(e.get("thread", "")).startswith("dm:")}

@@ -5,7 +5,8 @@ from raw messages. Each run computes, in the team's time zone (kpis.toml `[panel
 current day and week so far and the previous, complete ones, for all platforms and for each
 platform, and upserts them into `kpi_snapshot` (one row per KPI, period, start and
 dimension): running it twice, or every few minutes, rewrites the same rows with fresher
-values. Medians and percentiles are kept for all platforms only (each scope costs a sort).
+values. Medians and percentiles are kept for all platforms only (each scope costs a sort);
+the report-only metrics (`kpi_config.REPORT_ONLY`: ROI, CAC...) are left to the reports.
 A period's figures are those of the conversations that started in it, as of its end (or now,
 for the current one).
 """
@@ -22,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from workstation import db, kpi
 from workstation.clock import Clock, to_utc, utcnow
-from workstation.kpi_config import KpiBook
+from workstation.kpi_config import REPORT_ONLY, KpiBook
 from workstation.models import KpiSnapshot
 from workstation.sla import SlaPolicy
 
@@ -59,7 +60,8 @@ def snapshot_kpis(engine: Engine, book: KpiBook, policies: Mapping[str, SlaPolic
                   clock: Clock = utcnow) -> int:
     """Compute and upsert the snapshots; how many rows were written (safe to run twice)."""
     now = clock()
-    metrics = [(d.key, d.metric) for d in book.kpis if d.metric is not None]
+    metrics = [(d.key, d.metric) for d in book.kpis
+               if d.metric is not None and d.metric not in REPORT_ONLY]
     if not metrics:
         return 0
     rows = []

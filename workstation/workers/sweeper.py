@@ -31,7 +31,7 @@ from workstation.services import conversations
 from workstation.slugs import merged, spaced
 
 WARNING_TAG = "sla-warning"
-ACTOR = "sla-sweeper"
+ACTOR = audit.SystemActor("sla-sweeper")
 LIMIT = 500
 """Conversations handled per step and run: a backlog is worked off over several sweeps."""
 LADDER = ("agent", "senior", "supervisor")

@@ -61,7 +61,9 @@ def test_a_secrets_file_others_can_read_is_refused(tmp_path: Path, mode: int) ->
     [
         (f'[meta]\ntoken = "{TOKEN}\n', "not valid TOML"),
         (f'[meta]\ntoken = "{TOKEN}"\n[tiktok]\ntoken = "x"\n', ":3: unknown section [tiktok]"),
-        (f'[meta]\ntoken = "{TOKEN}"\nsecret = 3\n', ":3: meta.secret: expected url or token"),
+        (f'[meta]\ntoken = "{TOKEN}"\nsecret = "s"\n', ":3: meta.secret: unknown key"),
+        (f'[meta]\ntoken = "{TOKEN}"\n[crm]\nwebhook_url = 3\n',
+         ":4: crm.webhook_url: must be text"),
     ],
 )
 def test_bad_secrets_files_give_one_line_without_the_token(tmp_path: Path, body: str,

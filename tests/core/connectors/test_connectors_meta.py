@@ -93,7 +93,8 @@ def test_a_malformed_item_is_reported_and_the_rest_of_the_page_kept(
     assert [e["id"] for e in events] == [before["id"], after["id"]]
     assert len(skipped) == 1 and broken["id"] in skipped[0]
     assert position == events[-1]["created_at"]
-    assert events[0]["thread"] == before["root"] and events[0]["kind"] == "dm"
+    # The thread names the customer, as a webhook does, not the Graph conversation.
+    assert events[0]["thread"] == f"dm:{before['author']}" and events[0]["kind"] == "dm"
     assert isinstance(events[0]["author"]["followers"], int)
     again, _, skipped_again = drain(meta, "instagram:dm", position)
     assert after["id"] in {e["id"] for e in again}  # the last second is read again ...
@@ -104,13 +105,14 @@ def test_messenger_dms_are_facebook_dms_and_our_replies_come_back_as_outbound(
     meta: MetaConnector, control: Control
 ) -> None:
     asked = control.inject("messenger_dm", "vous livrez à Lyon ?")
-    sent = meta.send(outgoing("dm", "facebook", "dm", asked["root"], asked["id"],
-                              asked["author"], "Oui, en 2 jours."))
+    thread = f"dm:{asked['author']}"
+    sent = meta.send(outgoing("dm", "facebook", "dm", thread, asked["id"], asked["author"],
+                              "Oui, en 2 jours."))
     events, _, _ = drain(meta, "messenger:dm")
     by_id = {e["id"]: e for e in events}
     assert by_id[asked["id"]]["platform"] == "facebook"
-    assert by_id[asked["id"]]["direction"] == "in"
-    assert by_id[sent]["direction"] == "out" and by_id[sent]["thread"] == asked["root"]
+    assert by_id[asked["id"]]["direction"] == "in" and by_id[asked["id"]]["thread"] == thread
+    assert by_id[sent]["direction"] == "out" and by_id[sent]["thread"] == thread
 
 
 @pytest.mark.parametrize(
@@ -122,8 +124,8 @@ def test_dms_inside_the_window_go_with_the_right_messaging_type(
     expected: tuple[str, str | None],
 ) -> None:
     asked = control.inject("instagram_dm", "ma commande ?", created_at=ago(hours=hours))
-    message_id = meta.send(outgoing("dm", "instagram", "dm", asked["root"], asked["id"],
-                                    asked["author"], human=human))
+    message_id = meta.send(outgoing("dm", "instagram", "dm", f"dm:{asked['author']}",
+                                    asked["id"], asked["author"], human=human))
     [dm] = control.sent("dm")
     assert dm["id"] == message_id
     assert (dm["messaging_type"], dm["tag"]) == expected
@@ -135,7 +137,7 @@ def test_dms_outside_the_window_are_rejected_without_posting(
 ) -> None:
     asked = control.inject("instagram_dm", "allo ?", created_at=ago(hours=hours))
     with pytest.raises(Rejected, match="outside the 24-hour messaging window"):
-        meta.send(outgoing("dm", "instagram", "dm", asked["root"], asked["id"],
+        meta.send(outgoing("dm", "instagram", "dm", f"dm:{asked['author']}", asked["id"],
                            asked["author"], human=human))
     assert control.sent() == []
 
@@ -195,12 +197,38 @@ def test_a_dm_whose_connection_dropped_is_found_by_reading_the_thread(
     meta: MetaConnector, control: Control
 ) -> None:
     asked = control.inject("messenger_dm", "un devis pour 5 kg ?")
-    item = outgoing("dm", "facebook", "dm", asked["root"], asked["id"], asked["author"],
-                    "Je vous prépare ça.")
-    meta.ids  # noqa: B018  (read the accounts before counting requests)
+    item = outgoing("dm", "facebook", "dm", f"dm:{asked['author']}", asked["id"],
+                    asked["author"], "Je vous prépare ça.")
+    drain(meta, "messenger:dm")  # knows the accounts and the conversation before counting
     control.faults("drop=every:2")  # the window read passes, the send is dropped after posting
     with pytest.raises(OutcomeUnknown):
         meta.send(item)
     control.faults("")
     [dm] = control.sent("dm")
     assert meta.find_sent(item) == dm["id"]
+
+
+def test_a_dm_thread_is_resolved_to_its_conversation_once_and_old_keys_still_work(
+    meta: MetaConnector, control: Control, sandbox: SandboxServer
+) -> None:
+    """A `dm:` thread the connector never polled (it came by webhook) is looked up by the
+    customer's id, then remembered; a Graph conversation id (an older store) is used as is."""
+    asked = control.inject("instagram_dm", "toujours ouvert dimanche ?")
+    other = control.inject("instagram_dm", "et le samedi ?")
+    meta.ids  # noqa: B018
+    first = meta.send(outgoing("dm", "instagram", "dm", f"dm:{asked['author']}", other["id"],
+                               "someone-else", "Oui, de 9 h à 13 h."))
+    requests = control.state()["requests"]
+    second = meta.send(outgoing("dm", "instagram", "dm", f"dm:{asked['author']}", asked["id"],
+                                asked["author"], "Et le samedi aussi."))
+    assert control.state()["requests"] - requests == 2  # the window read and the send only
+    legacy = meta.send(outgoing("dm", "instagram", "dm", other["root"], other["id"],
+                                other["author"], "Oui."))
+    sent = {s["id"]: s for s in control.sent("dm")}
+    assert sent[first]["target"] == sent[second]["target"] == asked["author"]
+    assert sent[first]["conversation"] == asked["root"]
+    assert sent[legacy]["conversation"] == other["root"]
+    nobody = outgoing("dm", "instagram", "dm", "dm:17999999999", asked["id"], "17999999999")
+    with pytest.raises(Rejected, match="has not written"):
+        meta.send(nobody)
+    assert meta.find_sent(nobody) is None

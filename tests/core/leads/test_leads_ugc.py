@@ -63,3 +63,9 @@ def test_one_request_per_conversation(chat: Chat) -> None:
 def test_yes_and_no_in_both_languages(text: str, said: str) -> None:
     book = config.load(paths.shipped("flows.toml"))
     assert ugc.read_answer(book, words(text)) == said
+
+
+def test_a_comments_media_is_the_post_not_a_share(chat: Chat) -> None:
+    chat.send("What time do you open on Saturday?", kind="comment",
+              media={"id": "m1", "media_product_type": "REELS"})
+    assert requests(chat) == [] and chat.bot() == []

@@ -97,7 +97,7 @@ def test_hostile_names_print_inert_and_stay_literal(
 def test_templates_check_passes_on_the_shipped_set(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "templates", "check")
     assert (code, err) == (0, "")
-    assert out.startswith("42 templates OK (en, fr)")
+    assert out.startswith("44 templates OK (en, fr)")
 
 
 def test_templates_check_reports_file_line_reason_and_exits_2(
@@ -131,5 +131,5 @@ def test_templates_check_reports_file_line_reason_and_exits_2(
 def test_templates_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "templates", "list", "--lang", "fr", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and len(rows) == 21 and {r["lang"] for r in rows} == {"fr"}
+    assert code == 0 and len(rows) == 22 and {r["lang"] for r in rows} == {"fr"}
     assert all(r["max_length"] <= 2000 for r in rows)

@@ -14,7 +14,7 @@ SITUATIONS = {
     "order-status", "shipping-delay", "refund-process", "complaint", "complaint-dm",
     "warranty", "warranty-dm", "safety-ack", "legal-ack", "human-handoff", "after-hours",
     "ugc-rights", "partnership", "spam-removal", "csat-question", "lead-reminder",
-    "private-data-moved",
+    "private-data-moved", "ugc-rights-dm",
 }
 
 

@@ -171,3 +171,29 @@ def test_suspend_refuses_connections_and_resume_keeps_the_state(
     sandbox.resume()
     assert sandbox.port == port
     assert Control(sandbox).state()["inbound"] == {"x_dm": 1}
+
+
+def test_a_dm_webhook_carries_the_ids_polling_serves(api: httpx.Client, control: Control,
+                                                      sandbox: SandboxServer) -> None:
+    asked = control.inject("messenger_dm", "ouvert le lundi ?")
+    sent = api.post(f"/v21.0/{PAGE_ID}/messages",
+                    json={"recipient": {"id": asked["author"]}, "message": {"text": "Oui"}})
+    polled = api.get(f"/v21.0/{asked['root']}/messages",
+                     params={"fields": "id,from,to,message"}).json()["data"]
+    by_id = {m["id"]: m for m in polled}
+    found = api.get(f"/v21.0/{PAGE_ID}/conversations",
+                    params={"platform": "messenger", "user_id": asked["author"]}).json()
+    assert [c["id"] for c in found["data"]] == [asked["root"]]
+    for mid, echo in ((asked["id"], False), (sent.json()["message_id"], True)):
+        delivery = control.webhook(mid)
+        assert delivery["object"] == "page" and delivery["entry"][0]["id"] == PAGE_ID
+        [item] = delivery["entry"][0]["messaging"]
+        assert item["message"]["mid"] == mid and item["message"]["text"] == by_id[mid]["message"]
+        assert item["sender"]["id"] == by_id[mid]["from"]["id"]
+        assert item["recipient"]["id"] == by_id[mid]["to"]["data"][0]["id"]
+        assert item["message"].get("is_echo", False) is echo
+    ig = control.inject("instagram_dm", "salut")
+    assert control.webhook(ig["id"])["object"] == "instagram"
+    comment = control.inject("instagram_comment", "joli")
+    assert control.http.get(f"{sandbox.url}/_sandbox/webhook",
+                            params={"id": comment["id"]}).status_code == 404
