@@ -292,7 +292,7 @@ class _Builder:
         if not resolved and state["awaiting_since"] is not None:
             due = (first_due if state["first_response_at"] is None else
                    self.pipeline.response_due(primary.sla_policy, state["awaiting_since"], first=False))
-        closing = messages[-1]["created_at"] + timedelta(minutes=rng.randint(5, 90))
+        closing = min(messages[-1]["created_at"] + timedelta(minutes=rng.randint(5, 90)), self.now)
         if resolved:
             self.audit.append(audit.entry(
                 "conversation.resolved", actor=self._agent_login(agent_id),
