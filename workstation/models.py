@@ -9,11 +9,13 @@ filter them with a plain `LIKE '% purchase %'` and an index-free scan stays chea
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from workstation.priority import Priority  # noqa: F401  (re-exported: the store stores it)
 
 
 class Role(StrEnum):
@@ -39,15 +41,6 @@ class Status(StrEnum):
     OPEN = "open"
     SNOOZED = "snoozed"
     RESOLVED = "resolved"
-
-
-class Priority(IntEnum):
-    """Stored as a number so queues can sort on it."""
-
-    LOW = 0
-    NORMAL = 1
-    HIGH = 2
-    URGENT = 3
 
 
 class Direction(StrEnum):

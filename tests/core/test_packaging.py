@@ -40,3 +40,14 @@ def test_core_never_imports_the_ui() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_triage_does_not_load_the_store() -> None:
+    # The store's tables cost about a second to import: `workstation triage` never needs them.
+    code = (
+        "import sys, workstation.pipeline, workstation.commands.triage; "
+        "from workstation.rules import load_rules; load_rules(); "
+        "print(sorted(m for m in ('workstation.models', 'sqlmodel') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

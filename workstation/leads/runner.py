@@ -89,8 +89,10 @@ class FlowRunner:
         """End a flow without a word (the customer opted out)."""
         if state is None:
             return
-        state.update(status="stopped", end_reason=reason, ended_at=self.now)
+        state.update(status="stopped", end_reason=reason, ended_at=self.now, updated_at=self.now)
         self._save(state)
+        self._audit("lead.flow_ended", state, status="stopped", reason=reason,
+                    asked=state["asked"])
 
     def start(self, flow_id: str, conversation_id: int, contact_id: int | None, lang: str,
               event: Event) -> None:
