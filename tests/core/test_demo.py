@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from workstation import db
 from workstation.clock import FrozenClock
 from workstation.demo.build import DemoError, build_demo
-from workstation.models import Agent, AuditEvent, Contact, Conversation, Message
+from workstation.models import Agent, AuditEvent, Contact, Conversation, Lead, Message
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -49,10 +49,17 @@ def test_demo_has_the_showcase_and_history(engine: Engine) -> None:
         answered = conn.execute(
             select(func.count()).where(c.first_response_at.is_not(None))
         ).scalar_one()
+        stages = dict(conn.execute(select(Lead.__table__.c.stage, func.count())
+                                   .group_by(Lead.__table__.c.stage)).all())
+        sold = conn.execute(select(func.min(Lead.__table__.c.value))
+                            .where(Lead.__table__.c.stage == "customer")).scalar_one()
         latest = [conn.execute(select(func.max(column))).scalar_one() for column in (
             c.resolved_at, c.updated_at, Message.__table__.c.created_at,
             AuditEvent.__table__.c.at)]
     assert all(moment is not None and moment <= NOW for moment in latest), latest
+    # Leads at every stage, so the KPI panel and the reports have conversions to show.
+    assert set(stages) == {"new", "qualifying", "qualified", "hot", "customer", "lost"}
+    assert sold > 0
     assert 1400 <= messages <= 1500
     assert statuses["resolved"] > statuses["open"] > 0
     assert platforms == {"instagram", "facebook", "x", "tiktok", "linkedin"}

@@ -18,7 +18,9 @@ from sqlalchemy import Engine, func, select, text
 from .. import audit, db
 from ..clock import Clock, utcnow
 from ..events import Author, Event
-from ..models import ActorKind, Agent, Contact, Conversation, Message, Post, Status
+from ..models import (
+    ActorKind, Agent, Contact, Conversation, Lead, LeadStage, Message, Post, SQLModel, Status,
+)
 from ..pipeline import Pipeline, Verdict
 from ..rules.evaluate import VERDICT_RANK
 from ..slugs import spaced
@@ -40,11 +42,14 @@ PLATFORM_KINDS = {
 SHOWCASE = ("vip-complaint", "safety", "legal", "price-question", "spam", "complaint-angry")
 """Scenario families every demo shows in its open queue, whatever its size."""
 
-_TABLES_IN_DELETE_ORDER = (
-    "audit_event", "outbox", "reminder", "ugc_rights_request", "lead", "message",
-    "conversation", "post", "contact", "agent", "dead_letter", "kpi_snapshot", "sync_cursor",
-    "worker_lease", "reply_variant_use", "conversation_note", "composer_draft",
-)
+
+
+_SETTLED_STAGES = ("customer", "lost", "qualified", "hot")
+_SETTLED_WEIGHTS = (35, 40, 15, 10)
+_OPEN_STAGES = ("new", "qualifying", "qualified", "hot")
+_OPEN_WEIGHTS = (45, 30, 15, 10)
+_ORDER_VALUES = (14.0, 24.0, 38.0, 89.0, 129.0, 349.0, 699.0)
+"""What a first order is worth, euros: a bag, two, a box, a subscription, grinders, machines."""
 
 
 class DemoError(Exception):
@@ -59,12 +64,14 @@ def has_conversations(engine: Engine) -> bool:
 
 def reset(engine: Engine) -> None:
     """Empty every table of the store (the schema stays)."""
+    # Children before parents, read from the models so a new table is never left behind.
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with db.write(engine) as conn:
         if db.is_sqlite(conn):
-            for table in _TABLES_IN_DELETE_ORDER:
-                conn.execute(text(f"DELETE FROM {table}"))
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
         else:
-            conn.execute(text(f"TRUNCATE {', '.join(_TABLES_IN_DELETE_ORDER)} RESTART IDENTITY"))
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY"))
 
 
 def build_demo(
@@ -128,14 +135,19 @@ class _Builder:
             chunk, plan = plan[:CHUNK], plan[CHUNK:]
             conv_rows: list[dict[str, Any]] = []
             msg_rows: list[dict[str, Any]] = []
+            lead_rows: list[dict[str, Any]] = []
             for scenario, age, length in chunk:
                 conv_id += 1
                 conv, msgs = self._conversation(conv_id, scenario, age, length)
                 conv_rows.append(conv)
                 msg_rows.extend(msgs)
+                if "purchase" in conv["intents"].split():
+                    lead_rows.append(self._lead(conv))
             with db.write(self.engine) as conn:
                 conn.execute(Conversation.__table__.insert(), conv_rows)  # type: ignore[attr-defined]
                 conn.execute(Message.__table__.insert(), msg_rows)  # type: ignore[attr-defined]
+                if lead_rows:
+                    conn.execute(Lead.__table__.insert(), lead_rows)  # type: ignore[attr-defined]
                 audit.record_many(conn, self.audit)
             self.audit = []
             messages += len(msg_rows)
@@ -334,6 +346,28 @@ class _Builder:
             for m in messages:
                 m["extra"] = {"post": post[1]}
         return conv, messages
+
+    def _lead(self, conv: dict[str, Any]) -> dict[str, Any]:
+        """A lead for a conversation with purchase intent, at a stage its history makes likely:
+        settled ones bought or were lost, open ones are still being qualified."""
+        rng = self.rng
+        if conv["status"] == Status.RESOLVED.value:
+            stage = rng.choices(_SETTLED_STAGES, _SETTLED_WEIGHTS)[0]
+        else:
+            stage = rng.choices(_OPEN_STAGES, _OPEN_WEIGHTS)[0]
+        customer = stage == LeadStage.CUSTOMER.value
+        promo = customer and conv["campaign"] and rng.random() < 0.4
+        return {
+            "conversation_id": conv["id"], "contact_id": conv["contact_id"], "stage": stage,
+            "source_platform": conv["platform"], "post_id": conv["post_id"],
+            "campaign": conv["campaign"],
+            "promo_codes": spaced([f"{conv['campaign'].split('-')[0].upper()}10"] if promo else []),
+            "answers": {}, "owner_id": conv["assignee_id"],
+            "value": rng.choice(_ORDER_VALUES) if customer else 0.0,
+            "crm_id": "", "crm_state": "", "created_at": conv["created_at"],
+            "updated_at": conv["updated_at"], "stage_changed_at": conv["updated_at"],
+            "opted_out_at": None,
+        }
 
     def _verdict(self, template: str, lang: str) -> Verdict:
         key = (template, lang)
