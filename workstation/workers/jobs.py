@@ -107,6 +107,13 @@ def crm(ctx: Context) -> str:
     return str(result) if result else ""
 
 
+def alerts(ctx: Context) -> str:
+    from workstation.alerts import scan
+
+    raised = scan(ctx.engine, clock=ctx.clock)
+    return f"{len(raised)} alerts" if raised else ""
+
+
 JOBS: tuple[Job, ...] = (
     Job("poll", 1, poll, "new messages from every configured connector, through ingest"),
     Job("send", 1, send, "compose the bot's drafts, reconcile, send the outbox"),
@@ -115,6 +122,7 @@ JOBS: tuple[Job, ...] = (
     Job("wake", 60, wake, "reopen snoozed conversations whose time has come"),
     Job("snapshots", 900, snapshots, "KPI values per day and week into kpi_snapshot"),
     Job("crm", 30, crm, "push leads to the CRM"),
+    Job("alerts", 60, alerts, "reputation alerts: spikes, surges, influencers, keywords"),
 )
 
 
