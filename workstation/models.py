@@ -554,6 +554,7 @@ class QualifierState(SQLModel, table=True):
         Index("ix_qualifier_conversation", "conversation_id", "status"),
         Index("ix_qualifier_contact", "contact_id", "status"),
         Index("ix_qualifier_started", "started_at"),
+        Index("ix_qualifier_origin", "origin_conversation_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int

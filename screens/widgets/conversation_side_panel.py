@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from workstation.services.conversation_view import ConversationView
+from workstation.services.leads import LeadPanel
 from workstation.text import inert
 
 from . import conversation_format as fmt
@@ -105,8 +106,7 @@ def panel(view: ConversationView, now: datetime) -> Content:
         style = "$success" if view.claim.mine else "bold $warning"
         lines.append(Content.assemble(_title("Viewing "), (who, style)))
     if view.lead is not None:
-        value = f" · {view.lead.value:,.0f} €" if view.lead.value else ""
-        lines.append(Content.assemble(_title("Lead "), inert(view.lead.stage, limit=16), value))
+        lines.extend(_lead(view.lead, now))
     lines.append(Content.assemble(_title("Tags "), (" ".join(inert(t, limit=32)
                                                              for t in view.tags) or "none")))
     if view.intents:
@@ -121,3 +121,25 @@ def panel(view: ConversationView, now: datetime) -> Content:
     if not view.notes:
         lines.append(Content.assemble(("n to add one", "dim")))
     return Content("\n").join(lines)
+
+
+def _lead(panel: LeadPanel, now: datetime) -> list[Content]:
+    """Stage and value, the qualifier's state, CRM sync, codes and the next reminder."""
+    lead = panel.lead
+    value = f" · {lead.value:,.0f} €" if lead.value else ""
+    lines = [Content.assemble(_title("Lead "), (inert(lead.stage, limit=16), "bold"), value)]
+    if panel.flow:
+        reason = f" ({inert(panel.flow_reason, limit=40)})" if panel.flow_reason else ""
+        lines.append(Content.assemble(("  bot ", "dim"), inert(panel.flow_status, limit=16),
+                                      (reason, "dim")))
+    if lead.crm_state:
+        crm = f"{lead.crm_state} #{lead.crm_id}" if lead.crm_id else lead.crm_state
+        lines.append(Content.assemble(("  CRM ", "dim"), inert(crm, limit=40)))
+    if lead.promo_codes:
+        lines.append(Content.assemble(("  codes ", "dim"),
+                                      " ".join(inert(c, limit=20) for c in lead.promo_codes)))
+    if panel.next_reminder is not None:
+        sent = f" ({panel.reminders_sent} sent)" if panel.reminders_sent else ""
+        lines.append(Content.assemble(("  reminder ", "dim"), fmt.ago(panel.next_reminder, now),
+                                      (sent, "dim")))
+    return lines

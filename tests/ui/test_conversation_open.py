@@ -95,3 +95,25 @@ async def test_a_change_by_someone_else_shows_without_a_key(sqlite_engine: Engin
         await settle(pilot, app)
         assert screen.view is not None
         assert [n.text for n in screen.view.notes] == ["customer called the shop"]
+
+
+async def test_the_side_panel_shows_the_lead_its_crm_sync_and_codes(sqlite_engine: Engine) -> None:
+    from sqlalchemy import update
+
+    from screens.widgets.conversation_side_panel import ConversationSidePanel
+    from tests import seed
+    from workstation import db
+    from workstation.models import Lead
+
+    inbox = build_inbox(sqlite_engine)
+    with db.write(sqlite_engine) as conn:
+        seed.lead(conn, inbox.dm, stage="hot")
+        conn.execute(update(Lead.__table__).values(  # type: ignore[attr-defined]
+            value=349.0, crm_state="synced", crm_id="hs-77", promo_codes=" [b]LUMEN10 "))
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_conversation(pilot, app, inbox.dm)
+        shown = str(app.screen.query_one(ConversationSidePanel).query_one("Static").render())
+    assert "Lead hot · 349 €" in shown
+    assert "CRM synced #hs-77" in shown
+    assert "codes [b]LUMEN10" in shown  # a code from a customer's text stays inert

@@ -22,13 +22,13 @@ from workstation.models import (
     AuditEvent,
     Contact,
     Conversation,
-    Lead,
     Message,
     Outbox,
     OutboxState,
     Post,
 )
 
+from . import leads
 from .claims import Claim
 from .drafts import DraftState, read_draft
 from .notes import NoteView, list_notes
@@ -38,7 +38,6 @@ _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _M = Message.__table__.c  # type: ignore[attr-defined]
 _P = Contact.__table__.c  # type: ignore[attr-defined]
 _A = Agent.__table__.c  # type: ignore[attr-defined]
-_L = Lead.__table__.c  # type: ignore[attr-defined]
 _O = Outbox.__table__.c  # type: ignore[attr-defined]
 _E = AuditEvent.__table__.c  # type: ignore[attr-defined]
 _POST = Post.__table__  # type: ignore[attr-defined]
@@ -131,16 +130,6 @@ class ContactView:
 
 
 @dataclass(frozen=True, slots=True)
-class LeadView:
-    """The lead found in the conversation."""
-
-    stage: str
-    value: float
-    campaign: str
-    crm_state: str
-
-
-@dataclass(frozen=True, slots=True)
 class EscalationView:
     """Where the conversation is routed, and the last escalation."""
 
@@ -179,7 +168,7 @@ class ConversationView:
     version: int
     post: PostView | None
     contact: ContactView | None
-    lead: LeadView | None
+    lead: leads.LeadPanel | None
     notes: tuple[NoteView, ...]
     messages: tuple[MessageView, ...]
     earlier: int
@@ -197,20 +186,15 @@ _MAIN = (
         _P.vip.label("p_vip"), _P.banned.label("p_banned"), _P.first_seen.label("p_first_seen"),
         _POST.c.external_id.label("post_external_id"), _POST.c.url.label("post_url"),
         _POST.c.caption.label("post_caption"), _POST.c.campaign.label("post_campaign"),
-        _L.stage.label("lead_stage"), _L.value.label("lead_value"),
-        _L.campaign.label("lead_campaign"), _L.crm_state.label("lead_crm_state"),
     )
     .select_from(_CONVERSATION)
     .outerjoin(_ASSIGNEE, _ASSIGNEE.c.id == _C.assignee_id)
     .outerjoin(_CLAIMER, _CLAIMER.c.id == _C.claimed_by)
     .outerjoin(_CONTACT, _P.id == _C.contact_id)
     .outerjoin(_POST, _POST.c.id == _C.post_id)
-    .outerjoin(Lead.__table__, _L.conversation_id == _C.id)  # type: ignore[attr-defined]
     .where(_C.id == bindparam("conversation"))
-    .order_by(_L.id.desc())
-    .limit(1)
 )
-"""The conversation with its assignee, claim holder, contact, post and newest lead: one row."""
+"""The conversation with its assignee, claim holder, contact and post: one row."""
 _MESSAGES = (
     select(_M.id, _M.external_id, _M.parent_external_id, _M.direction, _M.author_kind,
            func.substr(_M.text, 1, TEXT_CAP).label("text"), func.length(_M.text).label("chars"),
@@ -264,8 +248,7 @@ def load(engine: Engine, conversation_id: int, *, agent: str, clock: Clock = utc
             post=PostView(row.post_external_id, row.post_url, row.post_caption,
                           row.post_campaign) if row.post_external_id is not None else None,
             contact=_contact(conn, row, conversation_id),
-            lead=LeadView(row.lead_stage, row.lead_value, row.lead_campaign,
-                          row.lead_crm_state) if row.lead_stage is not None else None,
+            lead=leads.panel(conn, conversation_id),
             notes=list_notes(conn, conversation_id), messages=messages, earlier=earlier,
             draft=read_draft(conn, conversation_id, agent),
         )

@@ -288,25 +288,30 @@ class LeadPanel:
 def for_conversation(engine: Engine, conversation_id: int) -> LeadPanel | None:
     """The lead of a conversation: its own, or the one whose flow talks in it (a DM thread
     the bot moved to); None when there is none."""
-    from workstation.models import QualifierState, Reminder
+    with db.read(engine) as conn:
+        return panel(conn, conversation_id)
 
+
+def panel(conn: Connection, conversation_id: int) -> LeadPanel | None:
+    """`for_conversation` on a connection the caller holds (the conversation screen's read)."""
     from workstation.leads.reminders import sent
+    from workstation.models import QualifierState, Reminder
 
     q = QualifierState.__table__.c  # type: ignore[attr-defined]
     r = Reminder.__table__.c  # type: ignore[attr-defined]
-    with db.read(engine) as conn:
-        state = conn.execute(select(q.lead_id, q.flow, q.status, q.end_reason).where(
-            (q.conversation_id == conversation_id) | (q.origin_conversation_id == conversation_id)
-        ).order_by(q.id.desc()).limit(1)).first()
-        lead_id = state.lead_id if state is not None else conn.execute(
-            select(_L.id).where(_L.conversation_id == conversation_id)
-            .order_by(_L.id.desc()).limit(1)).scalar()
-        if lead_id is None:
-            return None
-        row = conn.execute(_SUMMARY.where(_L.id == lead_id)).one()
-        due = conn.execute(select(r.due_at).where(r.lead_id == lead_id, r.kind == "lead",
-                                                  r.state == "pending")
-                           .order_by(r.due_at).limit(1)).scalar()
-        return LeadPanel(_summary(row), state.flow if state else "",
-                         state.status if state else "", state.end_reason if state else "",
-                         due, sent(conn, lead_id))
+    state = conn.execute(select(q.lead_id, q.flow, q.status, q.end_reason).where(
+        (q.conversation_id == conversation_id) | (q.origin_conversation_id == conversation_id)
+    ).order_by(q.id.desc()).limit(1)).first()
+    lead_id = state.lead_id if state is not None else conn.execute(
+        select(_L.id).where(_L.conversation_id == conversation_id)
+        .order_by(_L.id.desc()).limit(1)).scalar()
+    if lead_id is None:
+        return None
+    row = conn.execute(_SUMMARY.where(_L.id == lead_id)).one()
+    due = conn.execute(select(r.due_at).where(r.lead_id == lead_id, r.kind == "lead",
+                                              r.state == "pending")
+                       .order_by(r.due_at).limit(1)).scalar()
+    return LeadPanel(_summary(row), state.flow if state else "",
+                     state.status if state else "", state.end_reason if state else "",
+                     due, sent(conn, lead_id))
+

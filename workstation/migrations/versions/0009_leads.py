@@ -47,6 +47,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_qualifier_conversation", ["conversation_id", "status"])
         batch_op.create_index("ix_qualifier_contact", ["contact_id", "status"])
         batch_op.create_index("ix_qualifier_started", ["started_at"])
+        batch_op.create_index("ix_qualifier_origin", ["origin_conversation_id"])
     op.create_table(
         "outbox_quick_reply",
         sa.Column("outbox_id", sa.Integer(), nullable=False),
