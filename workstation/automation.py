@@ -29,6 +29,10 @@ ACTOR = "triage"
 _PLATFORM_ACTIONS = ("hide", "delete", "ban")
 
 
+AUTO_REPLY_COOLDOWN = timedelta(hours=12)
+"""How long an automatic reply is not sent again into the same conversation."""
+
+
 class Automation:
     """Collects the effects of a batch's verdicts, then writes them."""
 
@@ -41,6 +45,8 @@ class Automation:
         self.reminders: list[dict[str, Any]] = []
         self.leads: dict[int, dict[str, Any]] = {}
         self.banned: set[int] = set()
+        self.drafted: dict[tuple[int, str], tuple[str, str]] = {}
+        """(conversation, template) → (rule action, message) of the bot's replies to draft."""
         self.router = Router(conn, now)
         self._agents: dict[str, int | None] = {}
         from workstation.leads.hook import LeadHook  # here: leads imports the workers
@@ -86,10 +92,10 @@ class Automation:
                     "updated_at": self.now,
                 }
             elif do in ("reply", "dm", "qualifier") and not self.qualifier.handles(do, value):
-                self._outbox(do, event, conv, channel="public" if do == "reply" else "dm",
-                             template=value)
-                self._audit("reply.drafted", conv, template=value, rule_action=do,
-                            message=event.id)
+                if (conv, value) not in self.drafted:  # two messages in a row: one answer
+                    self.drafted[conv, value] = (do, event.id)
+                    self._outbox(do, event, conv, channel="public" if do == "reply" else "dm",
+                                 template=value)
             elif do == "remind":
                 due = event.created_at + timedelta(seconds=value)
                 self.reminders.append({"conversation_id": conv, "lead_id": None,
@@ -99,6 +105,8 @@ class Automation:
 
     def flush(self) -> None:
         """Write everything collected for the batch."""
+        if self.drafted:
+            self._drop_repeated_replies()
         if self.outbox:
             insert_ignore(self.conn, Outbox.__table__, self.outbox)  # type: ignore[arg-type]
         if self.banned:
@@ -121,6 +129,25 @@ class Automation:
         self.qualifier.flush()
         self.router.flush()
         audit.record_many(self.conn, self.audit)
+
+    def _drop_repeated_replies(self) -> None:
+        # The same automatic reply twice in a conversation reads as a broken bot (and Meta
+        # allows one private reply per comment): within the cooldown, the first one stands.
+        table = Outbox.__table__  # type: ignore[attr-defined]
+        o = table.c
+        convs = {conv for conv, _ in self.drafted}
+        recent = {tuple(row) for row in self.conn.execute(
+            select(o.conversation_id, o.template_id).where(
+                o.conversation_id.in_(convs), o.author_kind == "bot", o.template_id != "",
+                o.created_at >= self.now - AUTO_REPLY_COOLDOWN,
+                o.state != OutboxState.CANCELLED.value))}
+        if recent:
+            self.outbox = [row for row in self.outbox
+                           if (row["conversation_id"], row["template_id"]) not in recent]
+        for (conv, template), (do, message) in self.drafted.items():
+            if (conv, template) not in recent:
+                self._audit("reply.drafted", conv, template=template, rule_action=do,
+                            message=message)
 
     def _outbox(self, do: str, event: Event, conv: int, *, channel: str,
                 template: str = "") -> None:

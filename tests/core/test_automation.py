@@ -75,3 +75,19 @@ def test_ingesting_twice_does_not_repeat_automation(engine: Engine) -> None:
     ingest(engine, line)
     assert len(rows(engine, Lead)) == len(rows(engine, Outbox)) == 1
     assert len(rows(engine, Reminder)) == 2  # the rule's follow-up and the lead's nudge
+
+
+def test_an_automatic_reply_goes_once_into_a_conversation_within_its_cooldown(
+    engine: Engine,
+) -> None:
+    # Saturday night: every DM gets the after-hours notice, but a customer who writes three
+    # messages in a row (two in one batch, one later that night) gets it once.
+    def dm(ident: str, when: str) -> dict:
+        return event(ident, kind="dm", thread="t-1", text="Is my order shipped? It's been a week",
+                     created_at=when)
+
+    ingest(engine, dm("d1", "2026-11-21T22:00:00Z"), dm("d2", "2026-11-21T22:01:00Z"))
+    ingest(engine, dm("d3", "2026-11-21T23:30:00Z"))
+    notices = [o for o in rows(engine, Outbox) if o["template_id"] == "after-hours"]
+    assert [o["reply_to_external_id"] for o in notices] == ["d1"]
+    assert actions(engine).count("reply.drafted") == 1
