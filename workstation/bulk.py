@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, DateTime, Table
@@ -21,14 +22,21 @@ def _converter(column_type: Any, sqlite: bool) -> Callable[[Any], Any] | None:
     if isinstance(getattr(column_type, "impl", column_type), DateTime):
         if sqlite:
             # SQLAlchemy's SQLite DATETIME text: UTC, no offset, always microseconds.
-            return lambda v: None if v is None else (
-                v.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds"))
+            return _sqlite_time
         return None
     if isinstance(column_type, JSON):
         return lambda v: json.dumps(v)
     if isinstance(column_type, Boolean) and sqlite:
         return lambda v: None if v is None else int(v)
     return None
+
+
+def _sqlite_time(v: Any) -> str | None:
+    if v is None:
+        return None
+    if v.tzinfo is not UTC:
+        v = v.astimezone(UTC)
+    return v.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
 def _plan(conn: Connection, table: Table, columns: Sequence[str]) -> list[Callable[[Any], Any] | None]:
@@ -38,10 +46,20 @@ def _plan(conn: Connection, table: Table, columns: Sequence[str]) -> list[Callab
 
 def _rows(plan: list[Callable[[Any], Any] | None], columns: Sequence[str],
           rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    # Columns are picked in one C call per row; only those with a converter are touched.
+    pick = itemgetter(*columns)
+    converted = [(i, convert) for i, convert in enumerate(plan) if convert is not None]
+    if len(columns) == 1:
+        only = plan[0] or (lambda v: v)
+        return [(only(pick(row)),) for row in rows]
+    if not converted:
+        return [pick(row) for row in rows]
     out = []
     for row in rows:
-        out.append(tuple(row[name] if convert is None else convert(row[name])
-                         for name, convert in zip(columns, plan, strict=True)))
+        values = list(pick(row))
+        for i, convert in converted:
+            values[i] = convert(values[i])
+        out.append(tuple(values))
     return out
 
 
