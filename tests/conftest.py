@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from tests.thread_factory import NOW, add_agents
 from workstation import db
+from workstation.clock import FrozenClock
 
 PG_ENV = "WORKSTATION_TEST_PG"
 
@@ -66,3 +68,17 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine = db.open_store(f"sqlite:///{tmp_path / 'store.db'}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """The tests' now (tests.thread_factory.NOW), frozen."""
+    return FrozenClock(NOW)
+
+
+@pytest.fixture
+def team(engine: Engine) -> Engine:
+    """A store with the team of `add_agents`: julie, tom (agents), claire (senior), helene
+    (supervisor)."""
+    add_agents(engine)
+    return engine

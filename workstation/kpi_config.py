@@ -159,13 +159,7 @@ def load(path: Path | None = None) -> KpiBook:
     Raises:
         KpiConfigError: the file is unreadable, not TOML, or breaks the schema.
     """
-    path = path or default_path()
-    source, data = tomllines.read(path, KpiConfigError)
-    reader = _Reader()
-    book = reader.book(path, data)
-    if reader.problems:
-        raise KpiConfigError(tomllines.located(path, source, reader.problems))
-    return book
+    return tomllines.load(path or default_path(), KpiConfigError, _Reader())
 
 
 class _Reader:

@@ -14,9 +14,10 @@ import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path as FilePath
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 Path = tuple[str | int, ...]
+T = TypeVar("T", covariant=True)
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
@@ -130,3 +131,25 @@ def located(path: FilePath, source: str, problems: Iterable[tuple[Path, str]]) -
     """Schema problems (key path, reason) as `FILE:LINE: reason` lines."""
     where = SourceMap(source)
     return [f"{path}:{where.line_of(*key)}: {reason}" for key, reason in problems]
+
+
+class Reader(Protocol[T]):
+    """Turns a parsed file into its book, noting schema problems instead of raising."""
+
+    problems: list[tuple[Path, str]]
+
+    def book(self, path: FilePath, data: dict[str, Any]) -> T: ...
+
+
+def load(path: FilePath, error: type[TomlProblems], reader: Reader[T]) -> T:
+    """Read, parse and validate a configuration file with `reader`.
+
+    Raises:
+        error: the file is unreadable, not TOML, or `reader` found problems (each one a
+            `FILE:LINE: reason`).
+    """
+    source, data = read(path, error)
+    book = reader.book(path, data)
+    if reader.problems:
+        raise error(located(path, source, reader.problems))
+    return book

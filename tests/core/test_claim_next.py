@@ -19,17 +19,6 @@ from workstation.services.claim_next import claim_next
 from workstation.services.views import SHIPPED
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def team(engine: Engine) -> Engine:
-    add_agents(engine)
-    return engine
-
-
 def test_claim_next_takes_the_most_urgent_conversation_nobody_holds(
     team: Engine, clock: FrozenClock,
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from tests.thread_factory import NOW, add_agents, add_thread
+from tests.thread_factory import add_thread
 from workstation import audit, db, permissions
 from workstation.clock import FrozenClock
 from workstation.permissions import PermissionDenied
@@ -13,17 +13,6 @@ from workstation.services import agents
 from workstation.services import conversations as cs
 from workstation.services import replies
 from workstation.services.audit_trail import TrailFilter, read_trail
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def team(engine: Engine) -> Engine:
-    add_agents(engine)  # julie, tom: agent; claire: senior; helene: supervisor
-    return engine
 
 
 def holder_of(engine: Engine, conv: int, clock: FrozenClock) -> str:

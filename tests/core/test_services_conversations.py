@@ -7,23 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from tests.thread_factory import NOW, add_agents, add_thread, conversation, messages
+from tests.thread_factory import add_thread, conversation, messages
 from workstation import audit, db
 from workstation.clock import FrozenClock
 from workstation.models import Contact, Outbox
 from workstation.permissions import PermissionDenied
 from workstation.services import conversations as cs
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
-def team(engine: Engine) -> Engine:
-    add_agents(engine)
-    return engine
 
 
 def actions(engine: Engine, conv_id: int) -> list[str]:

@@ -42,13 +42,7 @@ def load(path: Path | None = None) -> FlowBook:
     Raises:
         FlowsError: the file is unreadable, not TOML, or breaks the schema.
     """
-    path = path or default_path()
-    source, data = tomllines.read(path, FlowsError)
-    reader = _Reader()
-    book = reader.book(path, data)
-    if reader.problems:
-        raise FlowsError(tomllines.located(path, source, reader.problems))
-    return book
+    return tomllines.load(path or default_path(), FlowsError, _Reader())
 
 
 _LIVE: dict[str, Any] = {}

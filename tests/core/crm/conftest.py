@@ -18,11 +18,6 @@ from workstation.models import Contact, Conversation, Lead, Message
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(NOW)
-
-
-@pytest.fixture
 def hubspot() -> Iterator[FakeHubSpot]:
     server = FakeHubSpot()
     yield server
