@@ -51,3 +51,14 @@ def test_triage_does_not_load_the_store() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_command_line_starts_without_the_store_or_the_workers() -> None:
+    # Every command (and the first paint of the TUI) pays for what `parser()` imports.
+    code = (
+        "import sys; from workstation import cli; cli.parser(); "
+        "print(sorted(m for m in ('workstation.models', 'workstation.workers', 'sqlalchemy',"
+        " 'httpx') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

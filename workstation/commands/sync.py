@@ -12,15 +12,26 @@ from types import FrameType
 from .common import EXIT_OK, EXIT_PARTIAL, UsageError, positive, store
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from ..workers.jobs import JOBS
+JOBS_HELP = (
+    "poll (every 1s): new messages from every configured connector, through ingest; "
+    "send (1s): compose the bot's drafts, reconcile, send the outbox; "
+    "sla (30s): warn before an SLA breach, escalate on breach; "
+    "reminders (30s): act on due reminders; "
+    "wake (60s): reopen snoozed conversations whose time has come; "
+    "snapshots (900s): KPI values per day and week; "
+    "crm (30s): push leads to the CRM; "
+    "alerts (60s): reputation alerts"
+)
+"""The job list for `--help`, written out: importing the workers to list them would cost every
+command a second at start-up (a test keeps it in step with `workers.jobs.JOBS`)."""
 
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "sync", help="run the background workers (sync, send, SLA sweeper, reminders...)",
         description="Lead the workers of the store, or stand by while another process leads"
         " and take over when it stops. Runs until interrupted (SIGINT or SIGTERM: a clean"
-        " stop that frees the lease at once). Jobs: "
-        + "; ".join(f"{j.name} (every {j.every:g}s): {j.about}" for j in JOBS) + ".")
+        f" stop that frees the lease at once). Jobs: {JOBS_HELP}.")
     p.add_argument("--once", action="store_true",
                    help="run each job once and exit (1 if a job failed or another process"
                    " leads)")

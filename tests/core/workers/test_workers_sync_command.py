@@ -97,3 +97,13 @@ def test_a_standby_takes_over_from_a_killed_leader(
     second.send_signal(signal.SIGTERM)
     assert second.wait(timeout=30) == 0
     assert holder() == ""  # a clean stop frees the lease at once
+
+
+def test_the_help_lists_every_job_with_its_cadence() -> None:
+    from workstation.commands.sync import JOBS_HELP
+    from workstation.workers.jobs import JOBS
+
+    assert [part.split(" (")[0] for part in JOBS_HELP.split("; ")] == [j.name for j in JOBS]
+    for job in JOBS:
+        assert f"{job.name} (every {job.every:g}s)" in JOBS_HELP or \
+            f"{job.name} ({job.every:g}s)" in JOBS_HELP
