@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select, text
 
-from .. import audit, db
+from .. import audit, bulk, db
 from ..clock import Clock, utcnow
 from ..events import Author, Event
 from ..models import (
@@ -144,10 +144,11 @@ class _Builder:
                 if "purchase" in conv["intents"].split():
                     lead_rows.append(self._lead(conv))
             with db.write(self.engine) as conn:
-                conn.execute(Conversation.__table__.insert(), conv_rows)  # type: ignore[attr-defined]
-                conn.execute(Message.__table__.insert(), msg_rows)  # type: ignore[attr-defined]
-                if lead_rows:
-                    conn.execute(Lead.__table__.insert(), lead_rows)  # type: ignore[attr-defined]
+                # The store's bulk path: SQLAlchemy's per-row processing cost a quarter of the
+                # build at a million messages.
+                bulk.insert(conn, Conversation.__table__, conv_rows)  # type: ignore[arg-type]
+                bulk.insert(conn, Message.__table__, msg_rows)  # type: ignore[arg-type]
+                bulk.insert(conn, Lead.__table__, lead_rows)  # type: ignore[arg-type]
                 audit.record_many(conn, self.audit)
             self.audit = []
             messages += len(msg_rows)
