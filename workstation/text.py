@@ -33,6 +33,18 @@ def inert(text: str, *, keep_newlines: bool = False, limit: int | None = None) -
 
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """Untrusted text as a CSV cell: inert (a CSV is often read in a terminal first), and
+    never taken for a formula by a spreadsheet (OWASP's list: = + - @ tab CR get a quote)."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_STARTS):
+        text = "'" + text
+    return inert(text)
+
+
 LAST_TEXT = 200
 """Characters of a message a queue row keeps."""
 

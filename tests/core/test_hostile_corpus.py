@@ -91,3 +91,18 @@ def test_hostile_reasons_and_notes_are_kept_verbatim(engine: Engine) -> None:
     cs.note(engine, conv, corpus.BIG[:4000], actor="julie")
     escalated = audit.list_events(engine, action="conversation.escalated")
     assert escalated[-1].details["reason"] == reason
+
+
+def test_csv_reports_keep_hostile_text_inert(
+    store_url: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    import csv
+    import io
+
+    corpus.ingest(db.open_store(store_url))
+    assert main(["--db", store_url, "report", "--period", "week", "--format", "csv"]) == 0
+    cells = [cell for row in csv.reader(io.StringIO(capsys.readouterr().out)) for cell in row]
+    assert any("[@click=app.quit]caption[/]" in cell for cell in cells)  # shown, as text
+    for cell in cells:
+        assert not any(ch in cell for ch in "\x1b\x00\x07\u202e"), cell
+        assert not cell.startswith(("=", "+", "-", "@")), cell  # no spreadsheet formulas

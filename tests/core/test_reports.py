@@ -148,7 +148,8 @@ def test_cli(store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 @pytest.mark.parametrize(("value", "written"), [
     ("=1+1", "'=1+1"), ("+33 6 12", "'+33 6 12"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), (-0.5, -0.5), (None, ""),
+    ("\tx", "' x"), ("\rx", "'\ufffdx"), ("\x1b[2Jx", "\ufffd[2Jx"), ("plain", "plain"),
+    (-0.5, -0.5), (None, ""),
 ])
 def test_csv_cells_are_defused(value: object, written: object) -> None:
     from workstation.reports.render_csv import cell

@@ -79,7 +79,7 @@ def _call(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 def list_command(args: argparse.Namespace) -> int:
     from ..services.leads import list_leads
-    from ..text import inert
+    from ..text import csv_cell, inert
 
     rows = _call(list_leads, store(args), stage=args.stage, since=args.since, limit=args.limit)
     if args.csv:
@@ -87,9 +87,9 @@ def list_command(args: argparse.Namespace) -> int:
         writer.writerow(_CSV)
         for lead in rows:
             data = lead.to_json()
-            writer.writerow([_cell(data.get(k)) for k in _CSV[:5]] + [
+            writer.writerow([csv_cell(data.get(k)) for k in _CSV[:5]] + [csv_cell(v) for v in (
                 " ".join(lead.promo_codes), lead.owner, lead.value, lead.crm_id,
-                lead.crm_state, data["created_at"], data["updated_at"]])
+                lead.crm_state, data["created_at"], data["updated_at"])])
         return EXIT_OK
     for lead in rows:
         if args.json:
@@ -100,12 +100,6 @@ def list_command(args: argparse.Namespace) -> int:
                     f"{lead.owner or '-':<10} {lead.value:>9.2f}  crm {lead.crm_state or '-'}",
                     limit=200))
     return EXIT_OK
-
-
-def _cell(value: object) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def show(args: argparse.Namespace) -> int:

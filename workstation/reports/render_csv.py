@@ -4,7 +4,7 @@ Every table goes into one file with `section` and `table` columns in front, so a
 filter and a person can pivot. Numbers stay raw (seconds, percents, amounts). A text cell
 that a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`, a tab or a
 carriage return: OWASP's CSV injection list) is prefixed with a quote, so campaign names or
-captions from outside can never run as formulas.
+captions from outside can never run as formulas, and escape sequences are made inert.
 """
 
 from __future__ import annotations
@@ -13,18 +13,14 @@ import csv
 import io
 
 from workstation.reports.model import Report, Value
-
-_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from workstation.text import csv_cell
 
 
 def cell(value: Value) -> str | int | float:
-    """A value as a CSV cell, text defused against formula injection."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        text = str(value)
-        return "'" + text if text.startswith(_TRIGGERS) else text
-    return value
+    """A value as a CSV cell: numbers raw, text defused (`text.csv_cell`)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return csv_cell(value)
 
 
 def to_csv(report: Report) -> str:
