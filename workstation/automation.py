@@ -163,11 +163,14 @@ class Automation:
         })
 
     def _platform(self, do: str, event: Event, conv: int, verdict: Verdict) -> None:
-        self._outbox(do, event, conv, channel=do)
+        # No platform hides a private message: a DM is hidden in the inbox only.
+        on_platform = not (do == "hide" and event.kind == "dm")
+        if on_platform:
+            self._outbox(do, event, conv, channel=do)
         action = {"hide": "message.hidden", "delete": "message.deleted",
                   "ban": "contact.banned"}[do]
         self._audit(action, conv, message=event.id, categories=list(verdict.categories),
-                    rules=list(verdict.rules))
+                    rules=list(verdict.rules), on_platform=on_platform)
 
     def _agent(self, name: str) -> int | None:
         if name not in self._agents:

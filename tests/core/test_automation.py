@@ -91,3 +91,15 @@ def test_an_automatic_reply_goes_once_into_a_conversation_within_its_cooldown(
     notices = [o for o in rows(engine, Outbox) if o["template_id"] == "after-hours"]
     assert [o["reply_to_external_id"] for o in notices] == ["d1"]
     assert actions(engine).count("reply.drafted") == 1
+
+
+def test_spam_in_a_dm_is_hidden_in_the_inbox_only(engine: Engine) -> None:
+    # Instagram, Messenger and X cannot hide a private message: nothing goes to the platform.
+    ingest(engine, event("s2", kind="dm", thread="t-9",
+                         text="Follow for follow!! check my page, free followers here",
+                         created_at="2026-11-23T11:00:00Z"))
+    (message,) = rows(engine, Message)
+    assert message["hidden"] and message["moderation"] == "hide"
+    assert [o for o in rows(engine, Outbox) if o["channel"] == "hide"] == []
+    (hidden,) = [e for e in audit.list_events(engine) if e.action == "message.hidden"]
+    assert hidden.details["on_platform"] is False

@@ -45,6 +45,9 @@ _M = Message.__table__.c  # type: ignore[attr-defined]
 THREADS = 4
 """Streams read at once."""
 _WRITING = threading.Lock()
+WRITE_BATCH = 100
+"""Events per write transaction: a page of a busy platform in one transaction held the store's
+write lock for seconds, past the busy timeout of an agent's action in the TUI."""
 
 
 def _always() -> bool:
@@ -180,7 +183,7 @@ def _ingest(engine: Engine, page: Page, source: str, triage: Pipeline, clock: Cl
         return counts
     lines = [json.dumps(event, ensure_ascii=False).encode() for event in fresh]
     ingestor = Ingestor(engine, pipeline=triage, clock=clock, source=source, on_reject=log)
-    done = ingestor.run(lines, batch=len(lines))
+    done = ingestor.run(lines, batch=WRITE_BATCH)
     counts.update(ingested=done.ingested, rejected=done.rejected,
                   duplicates=counts["duplicates"] + done.duplicates)
     return counts
