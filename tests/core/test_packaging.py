@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import zipfile
@@ -32,33 +33,29 @@ def test_wheel_ships_packages_and_policy_files_that_paths_finds(tmp_path: Path) 
     assert found == str(tmp_path / "site" / "workstation" / "_shipped" / "rules.toml")
 
 
-def test_core_never_imports_the_ui() -> None:
-    code = (
-        "import sys, workstation.cli, workstation.ingest, workstation.pipeline, "
-        "workstation.services.queue, workstation.demo.build, workstation.audit; "
-        "print(sorted(m for m in ('textual', 'rich', 'screens') if m in sys.modules))"
-    )
+def loaded_after(statements: str, *modules: str) -> list[str]:
+    """Which of `modules` a fresh interpreter has imported after running `statements`."""
+    code = f"import sys; {statements}; print(sorted(m for m in {modules!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    return ast.literal_eval(result.stdout.strip())
+
+
+def test_core_never_imports_the_ui() -> None:
+    assert loaded_after(
+        "import workstation.cli, workstation.ingest, workstation.pipeline, "
+        "workstation.services.queue, workstation.demo.build, workstation.audit",
+        "textual", "rich", "screens") == []
 
 
 def test_triage_does_not_load_the_store() -> None:
     # The store's tables cost about a second to import: `workstation triage` never needs them.
-    code = (
-        "import sys, workstation.pipeline, workstation.commands.triage; "
-        "from workstation.rules import load_rules; load_rules(); "
-        "print(sorted(m for m in ('workstation.models', 'sqlmodel') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert loaded_after(
+        "import workstation.pipeline, workstation.commands.triage; "
+        "from workstation.rules import load_rules; load_rules()",
+        "workstation.models", "sqlmodel") == []
 
 
 def test_the_command_line_starts_without_the_store_or_the_workers() -> None:
     # Every command (and the first paint of the TUI) pays for what `parser()` imports.
-    code = (
-        "import sys; from workstation import cli; cli.parser(); "
-        "print(sorted(m for m in ('workstation.models', 'workstation.workers', 'sqlalchemy',"
-        " 'httpx') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert loaded_after("from workstation import cli; cli.parser()",
+                        "workstation.models", "workstation.workers", "sqlalchemy", "httpx") == []
