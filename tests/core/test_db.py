@@ -119,3 +119,27 @@ def test_upgrading_twice_is_a_no_op(engine: Engine) -> None:
 def test_shipped_files_are_found_from_a_clone() -> None:
     assert paths.shipped("rules.toml").is_file()
     assert paths.shipped("templates").is_dir()
+
+
+def test_a_waiting_writer_gets_the_lock_when_it_is_freed_and_gives_up_at_the_timeout(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+    import threading
+
+    from sqlalchemy import text
+
+    holder = sqlite3.connect(sqlite_engine.url.database, isolation_level=None,
+                             check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, holder.commit)
+    release.start()
+    with db.write(sqlite_engine) as conn:  # waits for the holder, then writes
+        conn.execute(text("CREATE TABLE waited (x INTEGER)"))
+    release.join()
+    holder.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 50)
+    with pytest.raises(Exception, match="locked"), db.write(sqlite_engine) as conn:
+        conn.execute(text("CREATE TABLE never (x INTEGER)"))
+    holder.rollback()
+    holder.close()
