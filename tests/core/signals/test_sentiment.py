@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-import time
 
 import pytest
 
@@ -388,12 +387,9 @@ def test_hostile_input_gives_a_bounded_score(text: str, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_a_megabyte_is_capped_and_fast(lang: str) -> None:
+def test_a_megabyte_is_capped(lang: str) -> None:
     text = "le café est bon et pas cher " * 40_000  # ~1 MB
-    start = time.perf_counter()
-    value = score(text, lang)
-    assert time.perf_counter() - start < 0.5
-    assert -1.0 <= value <= 1.0
+    assert -1.0 <= score(text, lang) <= 1.0
     # what lies past MAX_CHARS is not read
     tail = "x" * sentiment.MAX_CHARS + " arnaque scandaleux nul"
     assert score(tail, lang) == score("x" * sentiment.MAX_CHARS, lang)
