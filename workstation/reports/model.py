@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from workstation.kpi_config import format_duration
+from workstation.kpi_config import format_value
 
 Value = str | int | float | None
 UNITS = ("text", "id", "count", "percent", "duration", "money", "score", "ratio")
@@ -95,16 +95,9 @@ def shown(unit: str, value: Value) -> str:
         return "–" if unit != "text" else ""
     if unit in ("text", "id") or isinstance(value, str):
         return str(value)
-    if unit == "duration":
-        return format_duration(float(value))
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "money":
-        return f"{value:,.2f}"
-    if unit == "count":
-        return f"{round(value):,}"
+    if unit in ("duration", "percent", "money", "count", "score"):
+        # The KPI panel's formatting, so a figure reads the same on screen and in a report.
+        return format_value(unit, float(value), signed=True)
     if unit == "ratio":
         return f"{value * 100:+.0f}%"
-    if unit == "score":
-        return f"{value:+.2f}"
     return str(value)

@@ -1,8 +1,9 @@
 """Meta's `X-Hub-Signature-256` and the subscription handshake, checked in constant time.
 
 The signature is an HMAC-SHA256 of the body *as sent*, keyed with the app secret. Meta
-escapes non-ASCII as `\\uXXXX` when it serialises, so the digest must be computed over the
-raw request bytes: re-serialising the parsed JSON would fail on every name with an accent.
+writes non-ASCII as JSON escapes (`\\u00e9` for é) when it serialises, so the digest must be
+computed over the raw request bytes: re-serialising the parsed JSON would fail on every name
+with an accent.
 """
 
 from __future__ import annotations
