@@ -44,6 +44,10 @@ def test_demo_has_the_showcase_and_history(engine: Engine) -> None:
         platforms = set(conn.execute(select(c.platform).distinct()).scalars())
         langs = set(conn.execute(select(c.lang).distinct()).scalars())
         roles = set(conn.execute(select(Agent.__table__.c.role)).scalars())
+        elsewhere = conn.execute(
+            select(func.count()).select_from(Conversation.__table__.join(Contact.__table__))
+            .where(Contact.__table__.c.platform != c.platform)
+        ).scalar_one()
         vips = conn.execute(select(func.count()).where(Contact.__table__.c.vip)).scalar_one()
         oldest = conn.execute(select(func.min(c.created_at))).scalar_one()
         answered = conn.execute(
@@ -66,6 +70,8 @@ def test_demo_has_the_showcase_and_history(engine: Engine) -> None:
     assert langs == {"fr", "en"}
     assert {"agent", "senior", "supervisor", "admin"} <= roles
     assert vips > 0
+    # A contact is an account on one platform: its threads happen there.
+    assert elsewhere == 0
     assert (NOW - oldest).days >= 30
     assert answered > statuses["resolved"] // 2
 

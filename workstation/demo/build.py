@@ -117,6 +117,7 @@ class _Builder:
         self.agents: list[tuple[int, str, str]] = []
         self.posts: dict[str, list[tuple[int, str, str]]] = {}
         self.people: dict[tuple[str, bool], list[_Person]] = {}
+        self.people_on: dict[tuple[str, bool, str], list[_Person]] = {}
         self.message_seq = 0
         self.audit: list[dict[str, Any]] = []
 
@@ -202,6 +203,7 @@ class _Builder:
             person = _Person(index, platform, f"demo-u{index}", first, handle,
                              f"{first} {last}", followers, vip and index % 2 == 0)
             self.people.setdefault((lang, vip), []).append(person)
+            self.people_on.setdefault((lang, vip, platform), []).append(person)
             seen = self.now - timedelta(days=self.rng.uniform(0, HISTORY_DAYS))
             rows.append({
                 "id": index, "platform": platform, "external_id": person.external_id,
@@ -256,9 +258,13 @@ class _Builder:
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         rng = self.rng
         kind = rng.choice(scenario.kinds)
-        person = rng.choice(self.people.get((scenario.lang, scenario.vip))
-                            or self.people[(scenario.lang, False)])
         platform = rng.choice(PLATFORM_KINDS[kind])
+        # A contact is one account on one platform: the thread happens where the person is.
+        vip = scenario.vip and (scenario.lang, True) in self.people
+        person = rng.choice(self.people_on.get((scenario.lang, vip, platform))
+                            or self.people[(scenario.lang, vip)])
+        if person.platform in PLATFORM_KINDS[kind]:
+            platform = person.platform
         post = rng.choice(self.posts[platform]) if kind == "comment" and platform in self.posts else None
         start = self.now - age
         recent = age < timedelta(days=1)
