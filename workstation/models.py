@@ -611,12 +611,14 @@ class OutboxQuickReply(SQLModel, table=True):
     """Quick-reply options of a bot question, for platforms that show them as buttons.
 
     Added by the leads work (migration 0009); keyed by the outbox row, so a connector that
-    supports quick replies (Instagram, Messenger) can attach them when it sends the message.
+    supports quick replies (Instagram, Messenger) attaches them when it sends the message, and
+    one that does not (X) writes them as numbered options.
     """
 
     __tablename__ = "outbox_quick_reply"
     outbox_id: int = Field(primary_key=True)
-    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    options: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Buttons as {"title", "payload"}; rows written before payloads are plain titles."""
 
 
 # -- KPIs, reports and alerts (migration 0010) ------------------------------------------------
