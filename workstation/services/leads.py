@@ -277,6 +277,24 @@ def get(engine: Engine, lead_id: int) -> LeadSummary:
     return _summary(row)
 
 
+def answer_text(value: Any) -> str:
+    """A flow's answer as a person reads it: "home", "2026-11-30 (urgent)", "3",
+    "200–300 EUR", "lea@example.com · +33612345678", or the words of an unclear one."""
+    if isinstance(value, dict):
+        if "date" in value:
+            return f"{value['date']}{' (urgent)' if value.get('urgent') else ''}"
+        if "value" in value:
+            high = value.get("high")
+            amount = f"{value['value']:g}" + (f"–{high:g}" if high else "")
+            return f"{amount} {value.get('currency') or ''}".strip()
+        if "email" in value or "phone" in value:
+            return " · ".join(str(value[k]) for k in ("email", "phone") if value.get(k))
+        if "unclear" in value:
+            return f"unclear: {value['unclear']}"
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class LeadPanel:
     """What the conversation's side panel shows about its lead."""
