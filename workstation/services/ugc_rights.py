@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, or_, select, update
 
 from workstation import audit, db, permissions
 from workstation.clock import Clock, iso, to_utc, utcnow
-from workstation.models import ActorKind, UgcRightsRequest
+from workstation.models import ActorKind, Conversation, UgcRightsRequest
 from workstation.replies.slots import clean
 
 _U = UgcRightsRequest.__table__.c  # type: ignore[attr-defined]
@@ -205,8 +205,6 @@ def open_requests(conn: Connection, conversations: set[int], contacts: set[int],
     """Rights a customer's message may speak to, in these conversations or from these
     people: requests waiting for an answer first, then grants still in force (which a
     message can withdraw)."""
-    from workstation.models import Conversation
-
     c = Conversation.__table__.c  # type: ignore[attr-defined]
     if not conversations and not contacts:
         return []

@@ -18,7 +18,7 @@ from workstation.clock import FrozenClock
 from workstation.leads import config, ugc
 from workstation.models import UgcRightsRequest
 from workstation.permissions import PermissionDenied
-from workstation.services import agents, ugc_rights
+from workstation.services import ugc_rights
 from workstation.services.ugc_rights import UgcError, add_months
 
 PHOTO = {"attachments": [{"type": "image", "url": "https://cdn.example/p.jpg", "id": "att-1"}]}
