@@ -4,9 +4,10 @@
 thread, and `flush` once the batch's messages are stored. Everything then happens in the
 batch's transaction, message by message in time order: a stop word ends the flow and the
 reminders; any reply cancels the pending reminder; promo codes and UTM campaigns are noted on
-the lead; a pending UGC request reads its answer (a grant in force, a withdrawal), a shared
-photo gets one; an active flow reads the answer (following the customer from a comment into
-their DM thread), and a rule's `qualifier = "FLOW"` starts a flow. The store is read once per batch for flows and requests.
+the lead; a pending UGC request reads its answer, a grant in force a withdrawal (even during
+a flow), a shared photo gets a request; an active flow reads the answer (following the
+customer from a comment into their DM thread), and a rule's `qualifier = "FLOW"` starts a
+flow. The store is read once per batch for flows and requests.
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ class LeadHook:
         request = next((r for r in requests if r.conversation_id == conv
                         or (event.kind == "dm" and r.contact_id == item.contact_id
                             and r.platform == event.platform)), None)
-        if request is not None and state is None and ugc.answer(
+        # A withdrawal of a grant counts even in the middle of a qualifier flow.
+        if request is not None and (state is None or request.state == "granted") and ugc.answer(
                 self.conn, self.book, request, conv, folded, now=now, text=event.text):
             requests.remove(request)
             return

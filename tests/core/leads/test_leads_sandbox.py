@@ -68,9 +68,10 @@ class Platform:
     def bot_dms(self) -> list[dict[str, Any]]:
         """What the platform received from the flow, oldest first (an auto-reply rule may
         write too; only the flow's messages are kept)."""
+        outbox = Outbox.__table__.c  # type: ignore[attr-defined]
         with db.read(self.engine) as conn:
-            ours = set(conn.execute(select(Outbox.__table__.c.external_id).where(  # type: ignore[attr-defined]
-                Outbox.__table__.c.template_id.like("flow:%"))).scalars())  # type: ignore[attr-defined]
+            ours = set(conn.execute(select(outbox.external_id).where(
+                outbox.template_id.like("flow:%"))).scalars())
         return [s for s in self.control.sent("dm") if s["id"] in ours]
 
     def one(self, model: type) -> dict[str, Any]:

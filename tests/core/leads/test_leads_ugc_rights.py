@@ -218,3 +218,17 @@ def test_cli_lists_and_exports_with_inert_cells(chat: Chat, store_url: str, tmp_
     assert "only a granted right" in capsys.readouterr().err
     assert main([*args, "ugc", "export"]) == 0
     assert ",revoked," in capsys.readouterr().out
+
+
+def test_a_withdrawal_counts_in_the_middle_of_a_qualifier_flow(chat: Chat) -> None:
+    chat.send("my photo of the morning cup", **PHOTO)
+    chat.send("yes")
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    asked = len(chat.bot())
+    chat.send("before anything: please remove my photo")
+    assert right(chat)["state"] == "revoked"
+    state = chat.state()
+    assert (state["status"], state["off_script"]) == ("active", 0)  # the flow still waits
+    assert len(chat.bot()) == asked
+    chat.send("for home")
+    assert chat.lead()["answers"]["use_case"] == "home"
