@@ -176,7 +176,12 @@ class Batch:
         }
 
     def _posts(self, events: list[Event]) -> dict[tuple[str, str], tuple[int, str]]:
-        """Create the posts comments sit under; map identity to (post id, campaign)."""
+        """Create the posts comments sit under; map identity to (post id, campaign).
+
+        A post's campaign is its tag, else the `utm_campaign` of a link in its caption (a post
+        read from a platform has no tag, but its link often names the campaign)."""
+        from workstation.leads.attribution import utm_campaign
+
         refs = {(e.platform, e.post.id): e.post for e in events if e.post}
         if not refs:
             return {}
@@ -184,7 +189,8 @@ class Batch:
         existing = self._existing(Post, refs)
         insert_ignore(self.conn, table, [
             {"platform": p, "external_id": i, "url": ref.url, "caption": ref.caption,
-             "campaign": ref.campaign, "likes": 0, "shares": 0, "impressions": 0}
+             "campaign": ref.campaign or utm_campaign(ref.caption), "likes": 0, "shares": 0,
+             "impressions": 0}
             for (p, i), ref in refs.items() if (p, i) not in existing
         ])
         c = table.c

@@ -17,7 +17,7 @@ from . import __version__
 from .commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
 COMMANDS = ("ingest", "triage", "queue", "reply", "templates", "audit", "rules", "demo", "db",
-            "webhook", "crm", "sandbox", "sync", "leads",
+            "webhook", "crm", "sandbox", "sync", "leads", "ugc",
             "campaigns", "report", "alerts",
             "agents", "claims")
 """Command modules, in the order `--help` lists them."""

@@ -325,13 +325,36 @@ class UgcRightsRequest(SQLModel, table=True):
     """Permission asked of a customer to reuse what they posted of the product."""
 
     __tablename__ = "ugc_rights_request"
+    __table_args__ = (Index("ix_ugc_state", "state", "requested_at"),)
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
     message_id: int | None = Field(default=None, foreign_key="message.id")
     state: str = "requested"
-    """requested, granted, refused, expired."""
+    """requested, granted, refused, revoked. A grant whose `usage_until` has passed is shown
+    as expired; the row keeps saying granted, so the record of the consent stays as given."""
     requested_at: datetime
     answered_at: datetime | None = None
+    # Origin, usage window and credit (migration 0015).
+    platform: str = ""
+    origin_kind: str = ""
+    """comment, dm or mention: where the customer shared the content."""
+    origin_id: str = ""
+    """The platform's id of the message or post that shared it."""
+    origin_url: str = ""
+    """Its public address when the platform gave one (a post's permalink, an X status)."""
+    media: list[dict[str, str]] = Field(default_factory=list,
+                                        sa_column=Column(JSON, nullable=False))
+    """The images and videos shared: `type`, `id` and `url` as the platform gave them."""
+    creator: str = ""
+    """The creator's @handle (else name) on the platform, as the request found it."""
+    credit: str = ""
+    """How the creator is credited when the content is used: their answer's wording ("credit
+    @lea.photo") when they asked for one, else their @handle or name."""
+    usage_from: datetime | None = None
+    usage_until: datetime | None = None
+    """The consented usage window: from the yes, for flows.toml's `[ugc] usage_months`."""
+    revoked_at: datetime | None = None
+    """When the creator withdrew the consent (the state is then revoked)."""
 
 
 class SyncCursor(SQLModel, table=True):
@@ -588,12 +611,14 @@ class OutboxQuickReply(SQLModel, table=True):
     """Quick-reply options of a bot question, for platforms that show them as buttons.
 
     Added by the leads work (migration 0009); keyed by the outbox row, so a connector that
-    supports quick replies (Instagram, Messenger) can attach them when it sends the message.
+    supports quick replies (Instagram, Messenger) attaches them when it sends the message, and
+    one that does not (X) writes them as numbered options.
     """
 
     __tablename__ = "outbox_quick_reply"
     outbox_id: int = Field(primary_key=True)
-    options: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    options: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    """Buttons as {"title", "payload"}; rows written before payloads are plain titles."""
 
 
 # -- KPIs, reports and alerts (migration 0010) ------------------------------------------------

@@ -38,6 +38,8 @@ MATRIX: dict[str, Role] = {
     "unhide": Role.AGENT,
     "escalate": Role.AGENT,
     "resolve": Role.AGENT,
+    "edit_lead": Role.AGENT,
+    "edit_ugc": Role.AGENT,
     # Heavier moderation and other people's work.
     "ban": Role.SENIOR,
     "delete": Role.SENIOR,
@@ -47,6 +49,7 @@ MATRIX: dict[str, Role] = {
     "edit_rules": Role.SUPERVISOR,
     "edit_templates": Role.SUPERVISOR,
     "read_all_audit": Role.SUPERVISOR,
+    "review_bot": Role.SUPERVISOR,
     # The team itself.
     "manage_agents": Role.ADMIN,
 }

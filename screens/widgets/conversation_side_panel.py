@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from workstation.services.conversation_view import ConversationView
-from workstation.services.leads import LeadPanel
+from workstation.services.leads import LeadPanel, answer_text
 from workstation.text import inert
 
 from . import conversation_format as fmt
@@ -124,7 +124,8 @@ def panel(view: ConversationView, now: datetime) -> Content:
 
 
 def _lead(panel: LeadPanel, now: datetime) -> list[Content]:
-    """Stage and value, the qualifier's state, CRM sync, codes and the next reminder."""
+    """Stage and value, the qualifier's state and answers, CRM sync, codes and the next
+    reminder."""
     lead = panel.lead
     value = f" · {lead.value:,.0f} €" if lead.value else ""
     lines = [Content.assemble(_title("Lead "), (inert(lead.stage, limit=16), "bold"), value)]
@@ -132,6 +133,9 @@ def _lead(panel: LeadPanel, now: datetime) -> list[Content]:
         reason = f" ({inert(panel.flow_reason, limit=40)})" if panel.flow_reason else ""
         lines.append(Content.assemble(("  bot ", "dim"), inert(panel.flow_status, limit=16),
                                       (reason, "dim")))
+    for key, answer in list(lead.answers.items())[:6]:
+        lines.append(Content.assemble((f"  {inert(key, limit=16)} ", "dim"),
+                                      inert(answer_text(answer), limit=60)))
     if lead.crm_state:
         crm = f"{lead.crm_state} #{lead.crm_id}" if lead.crm_id else lead.crm_state
         lines.append(Content.assemble(("  CRM ", "dim"), inert(crm, limit=40)))

@@ -109,7 +109,9 @@ async def test_the_side_panel_shows_the_lead_its_crm_sync_and_codes(sqlite_engin
     with db.write(sqlite_engine) as conn:
         seed.lead(conn, inbox.dm, stage="hot")
         conn.execute(update(Lead.__table__).values(  # type: ignore[attr-defined]
-            value=349.0, crm_state="synced", crm_id="hs-77", promo_codes=" [b]LUMEN10 "))
+            value=349.0, crm_state="synced", crm_id="hs-77", promo_codes=" [b]LUMEN10 ",
+            answers={"use_case": "gift", "timing": {"date": "2026-12-07", "urgent": True},
+                     "contact": {"email": "lea@example.com", "phone": "+33612345678"}}))
     app = make_app(sqlite_engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_conversation(pilot, app, inbox.dm)
@@ -117,3 +119,5 @@ async def test_the_side_panel_shows_the_lead_its_crm_sync_and_codes(sqlite_engin
     assert "Lead hot · 349 €" in shown
     assert "CRM synced #hs-77" in shown
     assert "codes [b]LUMEN10" in shown  # a code from a customer's text stays inert
+    assert "use_case gift" in shown and "timing 2026-12-07 (urgent)" in shown
+    assert "contact lea@example.com · +33612345678" in shown

@@ -9,7 +9,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_USAGE, UsageError, positive, since, store
+from .common import EXIT_OK, EXIT_USAGE, UsageError, identity, positive, since, store
 
 _STAGES = ("new", "qualifying", "qualified", "hot", "customer", "lost")
 _CSV = ("id", "conversation_id", "stage", "platform", "campaign", "promo_codes", "owner",
@@ -60,12 +60,6 @@ def _listing(p: argparse.ArgumentParser) -> None:
     out.add_argument("--json", action="store_true", help="one JSON object per line")
     out.add_argument("--csv", action="store_true", help="CSV with a header line")
     p.set_defaults(func=list_command)
-
-
-def _actor(args: argparse.Namespace) -> str:
-    import getpass
-
-    return args.agent or getpass.getuser()
 
 
 def _call(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -128,7 +122,8 @@ def show(args: argparse.Namespace) -> int:
 def stage(args: argparse.Namespace) -> int:
     from ..services.leads import set_stage
 
-    lead = _call(set_stage, store(args), args.lead, args.stage, actor=_actor(args),
+    engine = store(args)
+    lead = _call(set_stage, engine, args.lead, args.stage, actor=identity(args, engine),
                  reason=args.reason)
     print(f"lead #{lead.id}: {lead.stage}")
     return EXIT_OK
@@ -138,7 +133,9 @@ def owner(args: argparse.Namespace) -> int:
     from ..services.leads import set_owner
     from ..text import inert
 
-    lead = _call(set_owner, store(args), args.lead, args.owner or None, actor=_actor(args))
+    engine = store(args)
+    lead = _call(set_owner, engine, args.lead, args.owner or None,
+                 actor=identity(args, engine))
     print(inert(f"lead #{lead.id}: owner {lead.owner or '-'}"))
     return EXIT_OK
 
@@ -146,7 +143,8 @@ def owner(args: argparse.Namespace) -> int:
 def value(args: argparse.Namespace) -> int:
     from ..services.leads import set_value
 
-    lead = _call(set_value, store(args), args.lead, args.value, actor=_actor(args))
+    engine = store(args)
+    lead = _call(set_value, engine, args.lead, args.value, actor=identity(args, engine))
     print(f"lead #{lead.id}: value {lead.value:.2f}")
     return EXIT_OK
 
@@ -161,7 +159,9 @@ def review(args: argparse.Namespace) -> int:
     if args.week:
         start = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0,
                                                               microsecond=0)
-    for item in transcripts(store(args), since=start, status=args.status):
+    engine = store(args)
+    for item in transcripts(engine, since=start, status=args.status,
+                            actor=identity(args, engine)):
         if args.json:
             print(json.dumps(item.to_json(), ensure_ascii=False))
             continue

@@ -14,6 +14,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = p.add_subparsers(title="rules commands", metavar="ACTION", required=True)
     q = actions.add_parser("check", help="validate a rules file; each problem as FILE:LINE: reason")
     q.add_argument("file", nargs="?", type=Path, help="default: the rules file in force")
+    q.add_argument("--flows", type=Path, metavar="FILE",
+                   help="the flows file qualifiers name (default: the flows file in force)")
     q.set_defaults(func=check)
 
 
@@ -24,10 +26,12 @@ def check(args: argparse.Namespace) -> int:
 
     path = args.file or default_path()
     problems: list[str] = []
+    flow_ids, flow_problems = _flow_ids(args.flows)
     try:
-        ruleset = load(path, template_ids=_template_ids())
+        ruleset = load(path, template_ids=_template_ids(), flow_ids=flow_ids)
     except RulesError as exc:
         problems.extend(exc.problems)
+    problems.extend(flow_problems)
     try:
         load_config_file(path)
     except GuardrailConfigError as exc:
@@ -41,6 +45,17 @@ def check(args: argparse.Namespace) -> int:
     print(f"{path}: ok ({len(ruleset.intents)} intents, {len(ruleset.rules)} rules, "
           f"{len(ruleset.sla)} SLA policies)")
     return EXIT_OK
+
+
+def _flow_ids(path: Path | None) -> tuple[set[str] | None, list[str]]:
+    """The qualifier flows rules may name, or the flows file's problems (a qualifier cannot
+    be checked against a file that does not load)."""
+    from ..leads.config import FlowsError, default_path, load
+
+    try:
+        return set(load(path or default_path()).flows), []
+    except FlowsError as exc:
+        return None, list(exc.problems)
 
 
 def _template_ids() -> set[str] | None:

@@ -50,6 +50,19 @@ class Outgoing:
     key: str
     human_agent: bool = False
     """A human wrote it (Meta's HUMAN_AGENT tag may apply outside the 24-hour window)."""
+    quick_replies: tuple[tuple[str, str], ...] = ()
+    """Buttons the customer may tap instead of typing, as (title, payload): a DM's quick
+    replies where the platform has them; written into the text as numbered options where
+    it has not."""
+
+
+def numbered(text: str, quick_replies: tuple[tuple[str, str], ...]) -> str:
+    """A DM's text with its quick replies written out ("1) For home · 2) A gift"), for
+    platforms without buttons; the text alone when there are none."""
+    if not quick_replies:
+        return text
+    return text + "\n" + " · ".join(f"{i}) {title}"
+                                    for i, (title, _) in enumerate(quick_replies, start=1))
 
 
 class Connector(Protocol):

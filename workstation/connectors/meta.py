@@ -17,6 +17,9 @@ poll lands in one conversation. Sending, the window check and `find_sent` turn i
 the Graph conversation (`GET {page}/conversations?user_id=`), cached per connector. A thread
 key that is already a conversation id (stores from before `dm:` keys) is used as it is.
 
+A DM's quick replies (a qualifier question's options) go as the Send API's `quick_replies`;
+the customer's tap comes back by webhook as `quick_reply.payload`.
+
 DMs obey the messaging window: a reply within 24 hours of the person's last message goes as
 `RESPONSE`; a human's reply within 7 days as `MESSAGE_TAG` / `HUMAN_AGENT`; anything later
 is `Rejected` without calling the platform.
@@ -44,6 +47,8 @@ HUMAN_AGENT_WINDOW = timedelta(days=7)
 BACKFILL = timedelta(days=7)
 LIMIT = 100
 MAX_POSTS = 100
+QUICK_REPLIES = 13
+QUICK_REPLY_TITLE = 20
 
 
 class MetaConnector:
@@ -236,6 +241,8 @@ class MetaConnector:
 
     def _send_dm(self, item: Outgoing) -> str:
         body: dict[str, Any] = {"message": {"text": item.text}}
+        if item.quick_replies:
+            body["message"]["quick_replies"] = quick_replies(item.quick_replies)
         if item.kind == "comment":
             # A private reply to a comment: Meta allows one, within 7 days of the comment.
             body.update(recipient={"comment_id": item.reply_to}, messaging_type="RESPONSE")
@@ -331,6 +338,14 @@ class MetaConnector:
                 self._remember(platform, customer, str(conv["id"]))
                 return str(conv["id"])
         return None
+
+
+def quick_replies(buttons: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    """The Send API's `quick_replies`: text buttons, at most 13, titles of at most 20
+    characters (Meta would cut them) and payloads of at most 1000."""
+    return [{"content_type": "text", "title": title[:QUICK_REPLY_TITLE],
+             "payload": payload[:1000] or title[:QUICK_REPLY_TITLE]}
+            for title, payload in buttons[:QUICK_REPLIES]]
 
 
 def _recipient(item: Outgoing) -> str:

@@ -4,7 +4,8 @@
 Checkpoints are the newest post or DM event id handed out. Mentions are read with
 `since_id` (exclusive) and followed through `next_token`; DM events have no `since_id`, so
 they are read newest first until an id at or below the checkpoint. X ids grow with time, so
-"newer" is "larger".
+"newer" is "larger". X's DMs have no quick replies: a DM's options are written into its text
+as numbered choices, which the customer answers by number or by name.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import iso, to_utc
-from .base import Malformed, Outgoing, Page, Rejected
+from .base import Malformed, Outgoing, Page, Rejected, numbered
 from .http import HttpClient, pick
 from .paging import Reported, pages
 
@@ -169,7 +170,7 @@ class XConnector:
             return pick(answer, "data", "id", write=True, where="x: POST tweets")
         if channel == "dm":
             answer = self.http.write("POST", f"{self._dm_path(item)}/messages",
-                                     json={"text": item.text})
+                                     json={"text": numbered(item.text, item.quick_replies)})
             return pick(answer, "data", "dm_event_id", write=True, where="x: POST messages")
         if channel in ("hide", "unhide"):
             self.http.write("PUT", f"tweets/{target}/hidden", json={"hidden": channel == "hide"})
@@ -190,7 +191,8 @@ class XConnector:
     def find_sent(self, item: Outgoing) -> str | None:
         """Our reply, if it was posted. Hiding is idempotent on X and cannot be read back, so
         for hide/unhide this answers None and the sender may simply send again."""
-        wanted = " ".join(item.text.split())
+        wanted = " ".join((numbered(item.text, item.quick_replies) if item.channel == "dm"
+                           else item.text).split())
         if item.channel == "public":
             params = {"max_results": 100, "tweet.fields": "referenced_tweets,created_at"}
             for data, _ in self._each(f"users/{self.me['id']}/tweets", params, FIND_PAGES):

@@ -199,7 +199,8 @@ class _Reader:
             self.fail(("attribution", "promo_codes"),
                       "attribution.promo_codes must be a list of codes (letters and digits)")
             codes = []
-        ugc = self.table(("ugc",), data.get("ugc", {}), {"template", "words", "yes", "no"})
+        ugc = self.table(("ugc",), data.get("ugc", {}), {"template", "words", "yes", "no",
+                                                         "usage_months", "credit", "withdraw"})
         tone = self.table(("tone",), data.get("tone", {}), {"formal_platforms"})
         book = FlowBook(
             path=path,
@@ -238,6 +239,10 @@ class _Reader:
             ugc_words=self.words(("ugc", "words"), ugc.get("words")),
             ugc_yes=self.words(("ugc", "yes"), ugc.get("yes")),
             ugc_no=self.words(("ugc", "no"), ugc.get("no")),
+            ugc_usage_months=self.number(("ugc", "usage_months"), ugc.get("usage_months"), 12,
+                                         1, True),
+            ugc_credit=self.words(("ugc", "credit"), ugc.get("credit")),
+            ugc_withdraw=self.words(("ugc", "withdraw"), ugc.get("withdraw")),
             formal_platforms=self.slugs(("tone", "formal_platforms"),
                                         tone.get("formal_platforms")),
         )

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from . import contact_details, dates, numbers
-from .config import Flow, FlowBook, Question
+from .config import Flow, FlowBook, Option, Question
 from .words import Phrases, words
 
 MAX_ANSWER_TEXT = 200
@@ -77,8 +77,11 @@ def start(flow: Flow, *, platform: str, lang: str, tone: str) -> tuple[FlowState
 
 
 def advance(book: FlowBook, flow: Flow, state: FlowState, text: str, cues: Cues,
-            today: date) -> Outcome:
-    """Read a customer message as the answer to the waiting question; `state` is updated."""
+            today: date, payload: str = "") -> Outcome:
+    """Read a customer message as the answer to the waiting question; `state` is updated.
+
+    `payload` is a quick-reply button's payload when the customer tapped one (the text is
+    then the button's title)."""
     out = Outcome()
     if state.status != "active":
         return out
@@ -87,7 +90,7 @@ def advance(book: FlowBook, flow: Flow, state: FlowState, text: str, cues: Cues,
     if reason:
         return _hand_over(state, out, reason)
     question = flow.questions[state.step]
-    value = parse_answer(question, text, today)
+    value = parse_answer(question, text, today, payload)
     if value is None:
         out.unclear = True
         state.off_script += 1
@@ -145,11 +148,11 @@ def _hand_over(state: FlowState, out: Outcome, reason: str) -> Outcome:
     return out
 
 
-def parse_answer(question: Question, text: str, today: date) -> Any:
+def parse_answer(question: Question, text: str, today: date, payload: str = "") -> Any:
     """The answer's value for the question's `expect`; None when it is not an answer."""
     expect = question.expect
     if expect == "choice":
-        return choose(question, text)
+        return choose(question, text, payload)
     if expect == "quantity":
         return numbers.quantity(text)
     if expect == "amount":
@@ -168,8 +171,17 @@ def parse_answer(question: Question, text: str, today: date) -> Any:
     return text.strip()[:MAX_ANSWER_TEXT] if letters >= 2 else None
 
 
-def choose(question: Question, text: str) -> str | None:
-    """The option an answer picks: its number ("2"), its label, or one of its words."""
+def payload_of(question: Question, option: Option) -> str:
+    """What a quick-reply button of this option sends back when tapped."""
+    return f"{question.key}:{option.key}"[:1000]
+
+
+def choose(question: Question, text: str, payload: str = "") -> str | None:
+    """The option an answer picks: the quick-reply button tapped (its payload, when it is one
+    of this question's), its number ("2"), its label, or one of its words."""
+    for option in question.options:
+        if payload and payload == payload_of(question, option):
+            return option.key
     stripped = text.strip().rstrip(".!)").strip()
     if stripped.isdigit() and 1 <= int(stripped) <= len(question.options):
         return question.options[int(stripped) - 1].key

@@ -4,9 +4,10 @@
 thread, and `flush` once the batch's messages are stored. Everything then happens in the
 batch's transaction, message by message in time order: a stop word ends the flow and the
 reminders; any reply cancels the pending reminder; promo codes and UTM campaigns are noted on
-the lead; a pending UGC request reads its answer, a shared photo gets one; an active flow
-reads the answer (following the customer from a comment into their DM thread), and a rule's
-`qualifier = "FLOW"` starts a flow. The store is read once per batch for flows and requests.
+the lead; a pending UGC request reads its answer, a grant in force a withdrawal (even during
+a flow), a shared photo gets a request; an active flow reads the answer (following the
+customer from a comment into their DM thread), and a rule's `qualifier = "FLOW"` starts a
+flow. The store is read once per batch for flows and requests.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ class LeadHook:
                        if i.contact_id is not None and i.event.kind == "dm"}
         runner = FlowRunner(self.conn, self.book, self.now, self.auto_assign)
         runner.load(conversations, dm_contacts)
-        requests = ugc.pending(self.conn, conversations, dm_contacts)
+        requests = ugc.pending(self.conn, conversations, dm_contacts, now=self.now)
         reminded = set(self.conn.execute(select(_R.conversation_id).where(
             _R.kind == "lead", _R.state == "pending", _R.conversation_id.in_(conversations)
         )).scalars())
@@ -122,8 +123,9 @@ class LeadHook:
         request = next((r for r in requests if r.conversation_id == conv
                         or (event.kind == "dm" and r.contact_id == item.contact_id
                             and r.platform == event.platform)), None)
-        if request is not None and state is None:
-            ugc.answer(self.conn, self.book, request, conv, folded, now=now)
+        # A withdrawal of a grant counts even in the middle of a qualifier flow.
+        if request is not None and (state is None or request.state == "granted") and ugc.answer(
+                self.conn, self.book, request, conv, folded, now=now, text=event.text):
             requests.remove(request)
             return
         if state is not None:

@@ -3,7 +3,10 @@
 Each message is assembled as an in-memory template (greeting, question, options) and rendered
 by the whitelist renderer, so a customer's name or any value goes in literally: `{agent}`,
 `[b]` or `${x}` in a profile name stays text. Options are written into the question where
-the platform has no quick-reply buttons, and returned apart where it has.
+the platform has no quick-reply buttons, and returned apart where it has: each button's title
+(the label) and payload (`question:option`, which the customer's tap sends back). Meta shows
+at most 13 buttons of 20 characters; a question whose options do not fit is written out
+instead, as it is on platforms without buttons.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from workstation.replies.render import Part, variant
 from workstation.replies.templates import Template
 
 from .config import Flow, FlowBook, Question
-from .flow import FlowState, Say
+from .flow import FlowState, Say, payload_of
+
+MAX_BUTTONS = 13
+MAX_TITLE = 20
 
 
 def _template(flow: Flow, lang: str, parts: list[Part]) -> Template:
@@ -43,7 +49,7 @@ def _template_for_label(part: Part) -> Template:
 
 
 def compose(book: FlowBook, flow: Flow, state: FlowState, say: Say, values: Mapping[str, str],
-            *, seed: int = 0) -> tuple[str, list[str], str]:
+            *, seed: int = 0) -> tuple[str, list[dict[str, str]], str]:
     """The text of a bot message, its quick-reply options, and the wording's id.
 
     Args:
@@ -55,12 +61,13 @@ def compose(book: FlowBook, flow: Flow, state: FlowState, say: Say, values: Mapp
         seed: picks the greeting's wording (the conversation's id keeps it stable).
 
     Returns:
-        (text, quick-reply options, template id for the outbox), the options empty when the
-        platform has no buttons or the step has no options.
+        (text, quick-reply buttons as {title, payload}, template id for the outbox), the
+        buttons empty when the platform has none, they would not fit, or the step has no
+        options.
     """
     lang = state.lang
     parts: list[Part] = []
-    options: list[str] = []
+    options: list[dict[str, str]] = []
     if say.kind in ("question", "retry"):
         question = flow.questions[say.step]
         if say.first:
@@ -69,12 +76,16 @@ def compose(book: FlowBook, flow: Flow, state: FlowState, say: Say, values: Mapp
         texts = question.ask if say.kind == "question" else question.retry
         parts.append(Part("question", texts[lang].variants))
         if question.options:
-            options = labels(question, lang)
-            if state.platform not in book.quick_replies:
+            titles = labels(question, lang)
+            buttons = (state.platform in book.quick_replies and len(titles) <= MAX_BUTTONS
+                       and all(len(t) <= MAX_TITLE for t in titles))
+            if buttons:
+                options = [{"title": t, "payload": payload_of(question, o)}
+                           for t, o in zip(titles, question.options, strict=True)]
+            else:
                 line = " · ".join(f"{i}) {o.replace('{', '{{').replace('}', '}}')}"
-                                  for i, o in enumerate(options, start=1))
+                                  for i, o in enumerate(titles, start=1))
                 parts.append(Part("options", (variant(line),)))
-                options = []
         template_id = f"flow:{flow.id}:{question.key}" + (":retry" if say.kind == "retry" else "")
     elif say.kind == "closing":
         parts.append(Part("answer", flow.closing[lang].variants))

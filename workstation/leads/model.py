@@ -101,4 +101,10 @@ class FlowBook:
     ugc_words: Phrases = field(default_factory=lambda: Phrases(()))
     ugc_yes: Phrases = field(default_factory=lambda: Phrases(()))
     ugc_no: Phrases = field(default_factory=lambda: Phrases(()))
+    ugc_usage_months: int = 12
+    """How long a yes lets the brand use the content, from the day it was given."""
+    ugc_credit: Phrases = field(default_factory=lambda: Phrases(()))
+    """Words after which a yes names the credit wanted ("credit me as", "sous le nom")."""
+    ugc_withdraw: Phrases = field(default_factory=lambda: Phrases(()))
+    """Words that withdraw a consent given ("remove my photo", "je retire mon accord")."""
     formal_platforms: frozenset[str] = frozenset()

@@ -64,10 +64,13 @@ def flow_guardrails(max_questions: int) -> GuardrailConfig:
 
 def send_text(conn: Connection, conversation_id: int, text: str, *, lang: str,
               template_id: str, key: str, now: datetime,
-              options: list[str] | None = None, config: GuardrailConfig | None = None) -> bool:
+              options: list[dict[str, str]] | None = None,
+              config: GuardrailConfig | None = None) -> bool:
     """Queue a bot message written by a flow; whether a guardrail let it through.
 
-    `config` is rules.toml's guardrails by default; a flow passes its own question budget.
+    `options` are its quick-reply buttons ({title, payload}), kept beside the outbox row for
+    the connector. `config` is rules.toml's guardrails by default; a flow passes its own
+    question budget.
     """
     draft = Draft(conversation_id, text, "dm", lang, Sender("bot", name="bot"),
                   template_id=template_id)

@@ -142,8 +142,10 @@ class FlowRunner:
                        row["status"], row["asked"], row["retries"], row["off_script"],
                        dict(row["answers"] or {}))
         question = flow.questions[fs.step].key
+        payload = event.extra.get("quick_reply")
         outcome = flow_logic.advance(self.book, flow, fs, event.text, cues,
-                                     event.created_at.date())
+                                     event.created_at.date(),
+                                     payload if isinstance(payload, str) else "")
         if outcome.unclear:
             self._audit("lead.unclear", row, question=question, off_script=fs.off_script,
                         message=event.id)

@@ -51,19 +51,23 @@ def default_path() -> Path:
     return Path(os.environ.get("WORKSTATION_RULES") or paths.shipped("rules.toml"))
 
 
-def load(path: Path | None = None, *, template_ids: Iterable[str] | None = None) -> RuleSet:
+def load(path: Path | None = None, *, template_ids: Iterable[str] | None = None,
+         flow_ids: Iterable[str] | None = None) -> RuleSet:
     """Load and validate a rules file (the one in force by default).
 
     Args:
         path: the file to read.
         template_ids: known reply templates; when given, rules naming another are refused.
+        flow_ids: the qualifier flows of flows.toml; when given, a `qualifier` must name one
+            of them or a template (which is then sent as a DM).
 
     Raises:
         RulesError: the file is unreadable, not TOML, or breaks the schema.
     """
     path = path or default_path()
     source, data = tomllines.read(path, RulesError)
-    loader = _Loader(data, set(template_ids) if template_ids is not None else None)
+    loader = _Loader(data, set(template_ids) if template_ids is not None else None,
+                     set(flow_ids) if flow_ids is not None else None)
     ruleset = loader.build(path)
     if loader.problems:
         raise RulesError(tomllines.located(path, source, loader.problems))
@@ -81,9 +85,11 @@ def duration(text: str) -> timedelta | None:
 
 
 class _Loader:
-    def __init__(self, data: dict[str, Any], template_ids: set[str] | None) -> None:
+    def __init__(self, data: dict[str, Any], template_ids: set[str] | None,
+                 flow_ids: set[str] | None = None) -> None:
         self.data = data
         self.template_ids = template_ids
+        self.flow_ids = flow_ids
         self.problems: list[tuple[tuple[str | int, ...], str]] = []
         self.rule_words = Lexicon()
         """Every rule's keywords in one matcher, labelled with the rule's index."""
@@ -472,7 +478,11 @@ class _Loader:
                 value = self.choice(where, value, sla, "SLA policy")
             elif key == "remind":
                 value = self.span(where, value)
-            elif key in {"reply", "dm", "qualifier"}:
+            elif key == "qualifier":
+                value = self.typed(where, value, str, "a flow id (flows.toml) or a template id")
+                if value:
+                    self.qualifier(where, value)
+            elif key in {"reply", "dm"}:
                 value = self.typed(where, value, str, "a template id")
                 if value and self.template_ids is not None and value not in self.template_ids:
                     self.fail(where, f"unknown template {value!r}")
@@ -481,6 +491,18 @@ class _Loader:
             if value not in (None, False):
                 actions.append(Action(key, value))
         return actions
+
+
+    def qualifier(self, where: tuple[str | int, ...], value: str) -> None:
+        """A qualifier starts the flow of that id, else sends the template of that id; it is
+        checked when the flows are known (a flows file that does not load is reported on
+        its own)."""
+        flows, templates = self.flow_ids, self.template_ids
+        if flows is None or value in flows or templates is None or value in templates:
+            return
+        known = ", ".join(sorted(flows)) or "none"
+        self.fail(where, f"unknown qualifier flow {value!r}: not a flow of flows.toml "
+                         f"({known}) nor a template")
 
 
 def _hours(match: re.Match[str]) -> tuple[time, time] | None:

@@ -5,7 +5,8 @@ The sandbox pushes nothing (a webhook needs a public HTTPS endpoint); a test or 
 that it carries the same ids polling serves: `mid` is the message id of
 `GET /{conversation}/messages`, and `sender` / `recipient` are the customer's scoped id and
 the Page's or Instagram account's, as Meta sends them (echoes, `is_echo`, for the brand's own
-messages). So a DM that reaches the store both ways is one message.
+messages). So a DM that reaches the store both ways is one message. A customer's tap on a
+quick-reply button carries its payload as `quick_reply`, as Meta's does.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def dm_delivery(world: World, item: Item) -> dict[str, Any]:
     message: dict[str, Any] = {"mid": item.id, "text": item.text}
     if echo:
         message["is_echo"] = True
+    elif item.extra.get("quick_reply"):
+        message["quick_reply"] = {"payload": item.extra["quick_reply"]}
     return {"object": "instagram" if conv.platform == "instagram" else "page",
             "entry": [{"id": brand, "time": millis,
                        "messaging": [{"sender": {"id": sender}, "recipient": {"id": recipient},

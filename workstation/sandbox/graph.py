@@ -14,6 +14,8 @@ from .world import (
 
 MAX_LIMIT = 100
 READABLE_MESSAGES = 20  # only a conversation's 20 most recent messages can be read
+MAX_QUICK_REPLIES = 13
+QUICK_REPLY_TITLE = 20
 
 
 def error(status: int, code: int, message: str, *, subcode: int | None = None,
@@ -272,6 +274,9 @@ class Graph:
         text = message.get("text")
         if not isinstance(text, str) or not text:
             return error(400, 100, "(#100) param message[text] must be a non-empty string")
+        buttons = _quick_replies(message.get("quick_replies"))
+        if isinstance(buttons, Reply):
+            return buttons
         now = world.now()
         comment_id = str(recipient.get("comment_id") or "")
         if comment_id:
@@ -309,11 +314,14 @@ class Graph:
                              subcode=2018278)
         sender = IG_ID if platform == "instagram" else PAGE_ID
         made = world.add_dm(platform, sender, text, person=person.id)
+        if buttons:
+            made.extra["quick_replies"] = buttons
         if comment_id:
             world.private_replied.add(comment_id)
         world.record("dm", platform="instagram" if platform == "instagram" else "facebook",
                      target=comment_id or person.id, conversation=made.root, id=made.id,
-                     text=text, messaging_type=kind, tag=tag)
+                     text=text, messaging_type=kind, tag=tag,
+                     **({"quick_replies": buttons} if buttons else {}))
         return Reply(200, {"recipient_id": person.id, "message_id": made.id}, wrote=True)
 
     def _delete(self, node: str) -> Reply:
@@ -323,6 +331,32 @@ class Graph:
         target.deleted = True
         self.world.record("delete", platform=_platform(target), target=target.id)
         return Reply(200, {"success": True}, wrote=True)
+
+
+def _quick_replies(value: Any) -> list[dict[str, str]] | Reply:
+    """The Send API's `quick_replies` as Meta takes them: at most 13 text buttons, each with
+    a title (cut to 20 characters, as the apps show it) and a payload of at most 1000."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not value:
+        return error(400, 100, "(#100) param message[quick_replies] must be a non-empty array")
+    if len(value) > MAX_QUICK_REPLIES:
+        return error(400, 100, f"(#100) param message[quick_replies] must have at most "
+                     f"{MAX_QUICK_REPLIES} elements")
+    buttons = []
+    for index, button in enumerate(value):
+        where = f"message[quick_replies][{index}]"
+        if not isinstance(button, dict) or button.get("content_type") != "text":
+            return error(400, 100, f"(#100) param {where}[content_type] must be text")
+        title, payload = button.get("title"), button.get("payload")
+        if not isinstance(title, str) or not title.strip():
+            return error(400, 100, f"(#100) param {where}[title] must be a non-empty string")
+        if not isinstance(payload, str | int) or isinstance(payload, bool) or \
+                not str(payload) or len(str(payload)) > 1000:
+            return error(400, 100, f"(#100) param {where}[payload] is required for text quick "
+                         "replies (at most 1000 characters)")
+        buttons.append({"title": title[:QUICK_REPLY_TITLE], "payload": str(payload)})
+    return buttons
 
 
 def _platform(item: Item) -> str:

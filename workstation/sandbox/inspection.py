@@ -3,7 +3,8 @@ token needed: the sandbox listens on the loopback interface by default).
 
     GET  /_sandbox/state                 counts: inbound per surface, writes received, faults
     GET  /_sandbox/sent[?action=&since=] every write a client made (replies, dms, hides,
-                                         unhides, deletes), oldest first; `since` a seq number
+                                         unhides, deletes), oldest first; `since` a seq number;
+                                         a DM's quick replies as `quick_replies`
     POST /_sandbox/messages              inject one message, body:
          {"channel": "instagram_comment" | "facebook_comment" | "instagram_dm" |
                      "messenger_dm" | "x_mention" | "x_dm",
@@ -12,6 +13,8 @@ token needed: the sandbox listens on the loopback interface by default).
           "reply_to": "<id>",      (a comment or tweet to answer)
           "post": "<id>",          (the media or Page post a new comment goes under)
           "created_at": "RFC 3339", (default: now; e.g. 2 days ago to test the DM window)
+          "quick_reply": "<payload>", (an Instagram / Messenger DM that taps a quick-reply
+                                   button: its title as text, the payload in the webhook)
           "broken": true}          (served without its timestamp and author)
     GET  /_sandbox/webhook?id=<id>       the Meta webhook delivery for an Instagram or Messenger
                                          DM (same `mid` and ids as polling; see deliveries.py)
@@ -96,7 +99,15 @@ def _inject(sandbox: SandboxServer, body: dict[str, Any]) -> Reply:
     if post is not None and (str(post) not in world.posts
                              or world.posts[str(post)].platform != platform):
         return Reply(400, {"error": f"no {platform} post with id {post!r}"})
+    quick_reply = body.get("quick_reply")
+    if quick_reply is not None and (channel not in ("instagram_dm", "messenger_dm")
+                                    or not isinstance(quick_reply, str) or not quick_reply):
+        return Reply(400, {"error": "quick_reply is the payload (a text) of an Instagram or "
+                                    "Messenger DM's button"})
     item = traffic.add(channel, str(text), author=author, post=str(post) if post else None,
                        reply_to=str(reply_to) if reply_to else None, created=created,
                        broken=bool(body.get("broken")))
+    if quick_reply:
+        with world.lock:
+            item.extra["quick_reply"] = quick_reply
     return Reply(200, describe(world, item))

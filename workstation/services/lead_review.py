@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from workstation import db
+from workstation import db, permissions
 from workstation.clock import iso
 from workstation.models import Message, QualifierState
 
@@ -65,7 +65,8 @@ class Transcript:
 
 
 def transcripts(engine: Engine, *, since: datetime, until: datetime | None = None,
-                status: str | None = None, limit: int = 500) -> list[Transcript]:
+                status: str | None = None, limit: int = 500,
+                actor: str | None = None) -> list[Transcript]:
     """The flows started in [since, until), oldest first, with their messages.
 
     Args:
@@ -74,7 +75,14 @@ def transcripts(engine: Engine, *, since: datetime, until: datetime | None = Non
         until: its end (now when None).
         status: only flows that ended so (handoff, sales, done, stopped) or are active.
         limit: at most this many flows.
+        actor: the person asking, who must be a supervisor on a team store; None for the
+            program itself (a scheduled report).
+
+    Raises:
+        PermissionDenied: the actor may not review the bot.
     """
+    if actor is not None:
+        permissions.require(engine, actor, "review_bot")
     query = select(_STATE).where(_Q.started_at >= since)
     if until is not None:
         query = query.where(_Q.started_at < until)

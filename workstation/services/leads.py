@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from workstation import audit, db
+from workstation import audit, db, permissions
 from workstation.clock import Clock, iso, utcnow
 from workstation.models import ActorKind, Agent, Conversation, Lead, LeadStage
 from workstation.slugs import merged
@@ -189,7 +189,9 @@ def set_stage(engine: Engine, lead_id: int, stage: str, *, actor: str, reason: s
 
     Raises:
         LeadError: unknown stage or lead.
+        PermissionDenied: the actor may not move leads.
     """
+    permissions.require(engine, actor, "edit_lead", clock=clock)
     with db.write(engine) as conn:
         change_stage_conn(conn, lead_id, stage, now=clock(), actor=actor, reason=reason)
         return _summary(conn.execute(_SUMMARY.where(_L.id == lead_id)).one())
@@ -201,7 +203,9 @@ def set_owner(engine: Engine, lead_id: int, agent: str | None, *, actor: str,
 
     Raises:
         LeadError: no such lead or agent.
+        PermissionDenied: the actor may not move leads.
     """
+    permissions.require(engine, actor, "edit_lead", clock=clock)
     now = clock()
     with db.write(engine) as conn:
         lead = _lead(conn, lead_id)
@@ -223,9 +227,11 @@ def set_value(engine: Engine, lead_id: int, value: float, *, actor: str,
 
     Raises:
         LeadError: a negative value, or no such lead.
+        PermissionDenied: the actor may not move leads.
     """
     if not value >= 0:
         raise LeadError("a lead's value is a sum of 0 or more")
+    permissions.require(engine, actor, "edit_lead", clock=clock)
     now = clock()
     with db.write(engine) as conn:
         lead = _lead(conn, lead_id)
@@ -269,6 +275,24 @@ def get(engine: Engine, lead_id: int) -> LeadSummary:
     if row is None:
         raise LeadError(f"no lead #{lead_id}")
     return _summary(row)
+
+
+def answer_text(value: Any) -> str:
+    """A flow's answer as a person reads it: "home", "2026-11-30 (urgent)", "3",
+    "200–300 EUR", "lea@example.com · +33612345678", or the words of an unclear one."""
+    if isinstance(value, dict):
+        if "date" in value:
+            return f"{value['date']}{' (urgent)' if value.get('urgent') else ''}"
+        if "value" in value:
+            high = value.get("high")
+            amount = f"{value['value']:g}" + (f"–{high:g}" if high else "")
+            return f"{amount} {value.get('currency') or ''}".strip()
+        if "email" in value or "phone" in value:
+            return " · ".join(str(value[k]) for k in ("email", "phone") if value.get(k))
+        if "unclear" in value:
+            return f"unclear: {value['unclear']}"
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
 
 
 @dataclass(frozen=True, slots=True)

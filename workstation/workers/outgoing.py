@@ -6,17 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, and_, select
 
 from workstation import db
 from workstation.connectors.base import Connector, Outgoing
-from workstation.models import AuthorKind, Contact, Conversation, Message, Outbox
+from workstation.models import (
+    AuthorKind, Contact, Conversation, Message, Outbox, OutboxQuickReply,
+)
 
 _O = Outbox.__table__  # type: ignore[attr-defined]
 _C = Conversation.__table__  # type: ignore[attr-defined]
 _P = Contact.__table__  # type: ignore[attr-defined]
 _M = Message.__table__  # type: ignore[attr-defined]
+_QR = OutboxQuickReply.__table__  # type: ignore[attr-defined]
 ALIASES = {"messenger": "facebook", "twitter": "x"}
 """Stream prefixes that name a platform differently from the event contract."""
 CHANNELS = frozenset({"public", "dm", "hide", "unhide", "delete", "ban", "unban"})
@@ -70,6 +74,9 @@ def targets(engine: Engine, outbox_ids: Sequence[int]) -> dict[int, Target]:
     )
     with db.read(engine) as conn:
         rows = conn.execute(query).all()
+        buttons = {row.outbox_id: _buttons(row.options) for row in conn.execute(
+            select(_QR.c.outbox_id, _QR.c.options).where(
+                _QR.c.outbox_id.in_(list(outbox_ids))))}
     return {
         row.id: Target(
             item=Outgoing(
@@ -77,7 +84,21 @@ def targets(engine: Engine, outbox_ids: Sequence[int]) -> dict[int, Target]:
                 thread_key=row.thread_key, reply_to=row.reply_to_external_id,
                 author_id=row.author or row.contact or "", text=row.text,
                 key=row.idempotency_key,
-                human_agent=row.author_kind == AuthorKind.AGENT.value),
+                human_agent=row.author_kind == AuthorKind.AGENT.value,
+                quick_replies=buttons.get(row.id, ()) if row.channel == "dm" else ()),
             conversation_id=row.conversation_id, last_inbound_at=row.last_inbound_at)
         for row in rows
     }
+
+
+def _buttons(options: Any) -> tuple[tuple[str, str], ...]:
+    """Stored quick replies as (title, payload); a bare title (rows from before payloads)
+    is its own payload."""
+    out = []
+    for option in options if isinstance(options, list) else []:
+        if isinstance(option, str) and option:
+            out.append((option, option))
+        elif isinstance(option, dict) and isinstance(option.get("title"), str) \
+                and option["title"]:
+            out.append((option["title"], str(option.get("payload") or option["title"])))
+    return tuple(out)

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.core.leads.conftest import Chat
 from workstation.leads import attribution, form_link
 
 
@@ -39,3 +40,16 @@ def test_utm_campaign_from_a_pasted_link() -> None:
     text = "vu ici https://brulerielumen.fr/p?utm_source=ig&utm_campaign=noel-2026 trop bien"
     assert attribution.utm_campaign(text) == "noel-2026"
     assert attribution.utm_campaign("https://example.com/?a=1") == ""
+
+
+def test_a_post_without_a_tag_takes_the_campaign_of_its_link(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one", campaign="",
+                 caption="Out now! https://brulerielumen.fr/m2?utm_campaign=m2-launch&x=1")
+    assert chat.lead()["campaign"] == "m2-launch"
+    assert chat.conversation(1)["campaign"] == "m2-launch"
+
+
+def test_a_posts_tag_wins_over_its_link(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one", campaign="noel-2026",
+                 caption="https://brulerielumen.fr/m2?utm_campaign=m2-launch")
+    assert chat.lead()["campaign"] == "noel-2026"

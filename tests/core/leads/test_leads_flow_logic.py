@@ -10,6 +10,7 @@ import pytest
 from workstation import paths
 from workstation.leads import config, flow, messages
 from workstation.leads.flow import Cues, FlowState
+from workstation.replies.render import Part, variant
 
 TODAY = date(2026, 11, 23)
 
@@ -115,8 +116,35 @@ def test_options_are_buttons_where_the_platform_has_them(book: config.FlowBook) 
     assert template == "flow:sales-qualifier:use_case" and "Léa" in text
     state.platform = "instagram"
     text, options, _ = messages.compose(book, run, state, flow.Say("question", 0), values)
-    assert options == ["Pour la maison", "Pour une entreprise", "Pour offrir"]
+    assert options == [{"title": "Pour la maison", "payload": "use_case:home"},
+                       {"title": "Pour une entreprise", "payload": "use_case:business"},
+                       {"title": "Pour offrir", "payload": "use_case:gift"}]
     assert "1)" not in text
+
+
+def test_options_that_do_not_fit_meta_buttons_are_written_out(book: config.FlowBook) -> None:
+    run = book.flows["sales-qualifier"]
+    question = run.questions[0]
+    long_label = replace(question.options[0], label={
+        lang: Part("answer", (variant("For my home, my kitchen and my garden"),))
+        for lang in ("en", "fr")})
+    longer = replace(run, questions=(replace(question, options=(
+        long_label, *question.options[1:])), *run.questions[1:]))
+    state = started(book)
+    state.platform = "instagram"
+    text, options, _ = messages.compose(book, longer, state, flow.Say("question", 0), {})
+    assert options == [] and "1) For my home, my kitchen and my garden · 2)" in text
+
+
+def test_a_tapped_button_is_read_by_its_payload(book: config.FlowBook) -> None:
+    question = book.flows["sales-qualifier"].questions[0]
+    assert flow.choose(question, "A gift", "use_case:business") == "business"
+    # A button of another question (an old one tapped late) is read as its text.
+    assert flow.choose(question, "A gift", "timing:soon") == "gift"
+    state = started(book)
+    out = flow.advance(book, book.flows["sales-qualifier"], state, "Pour offrir", flow.Cues(),
+                       TODAY, "use_case:home")
+    assert out.answered == {"use_case": "home"}
 
 
 def test_hostile_values_are_inserted_literally(book: config.FlowBook) -> None:

@@ -99,10 +99,31 @@ def test_cli_list_show_stage_review_check(chat: Chat, store_url: str,
     assert main(["--db", store_url, "leads", "show", str(lead_id), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["flow"]["id"] == "sales-qualifier" and shown["crm"]["state"] == "pending"
-    assert main(["--db", store_url, "leads", "review", "--since", "2026-11-01"]) == 0
+    # sam acted first on this store, so sam is its admin; the review is a supervisor's.
+    assert main(["--db", store_url, "--agent", "sam", "leads", "review", "--since",
+                 "2026-11-01"]) == 0
     assert "sales-qualifier" in capsys.readouterr().out
-    assert main(["--db", store_url, "leads", "stage", "999", "hot"]) == 2
+    assert main(["--db", store_url, "--agent", "sam", "leads", "stage", "999", "hot"]) == 2
     assert capsys.readouterr().err == "workstation: error: no lead #999\n"
+
+
+def test_moving_leads_and_reviewing_the_bot_follow_the_roles(chat: Chat, store_url: str,
+                                                             clock: FrozenClock) -> None:
+    from workstation.permissions import PermissionDenied
+    from workstation.services import agents
+
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    lead_id = chat.lead()["id"]
+    agents.identify(chat.engine, "claire")  # the first on the store: its admin
+    agents.add(chat.engine, "julie", role="agent", actor="claire")
+    assert leads.set_stage(chat.engine, lead_id, "hot", actor="julie", clock=clock).stage == "hot"
+    with pytest.raises(PermissionDenied, match="supervisor"):
+        transcripts(chat.engine, since=clock() - timedelta(days=7), actor="julie")
+    with pytest.raises(PermissionDenied, match="not on the team"):
+        leads.set_value(chat.engine, lead_id, 10.0, actor="mallory", clock=clock)
+    assert len(transcripts(chat.engine, since=clock() - timedelta(days=7), actor="claire")) == 1
+    assert chat.actions().count("permission.denied") == 2
+    assert chat.lead()["value"] == 0.0
 
 
 def test_cli_check_reports_file_and_line(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
