@@ -41,6 +41,8 @@ FB_COMMENT_FIELDS = "id,message,created_time,from,parent{id},is_hidden,permalink
 MESSAGE_FIELDS = "id,created_time,from,to,message"
 WINDOW = timedelta(hours=24)
 HUMAN_AGENT_WINDOW = timedelta(days=7)
+ALREADY_REPLIED = "10900"
+"""Graph's code for a second private reply to a comment ("Activity already replied to")."""
 BACKFILL = timedelta(days=7)
 LIMIT = 100
 MAX_POSTS = 100
@@ -241,7 +243,14 @@ class MetaConnector:
             body.update(recipient={"comment_id": item.reply_to}, messaging_type="RESPONSE")
         else:
             body.update(recipient={"id": _recipient(item)}, **self._window(item))
-        answer = self.http.write("POST", f"{self.ids['page']}/messages", json=body)
+        try:
+            answer = self.http.write("POST", f"{self.ids['page']}/messages", json=body)
+        except Rejected as exc:
+            if exc.code != ALREADY_REPLIED:
+                raise
+            raise Rejected(f"{exc}: Meta accepts one private reply per comment and this comment "
+                           "has one (sent from here or from Meta's own apps)", status=exc.status,
+                           code=exc.code) from None
         return pick(answer, "message_id", write=True, where="meta: POST messages")
 
     def _window(self, item: Outgoing) -> dict[str, str]:

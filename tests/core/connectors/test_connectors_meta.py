@@ -150,8 +150,12 @@ def test_private_reply_to_a_comment_once(meta: MetaConnector, control: Control) 
     [dm] = control.sent("dm")
     assert dm["target"] == comment["id"]
     assert meta.find_sent(item) == dm["id"]
-    with pytest.raises(Rejected, match="code 10"):
+    with pytest.raises(Rejected) as refused:
         meta.send(item)
+    assert refused.value.code == "10900" and str(refused.value).startswith(
+        "meta: POST 104000000000001/messages: (#10900) Activity already replied to (code "
+        "10900): Meta accepts one private reply per comment and this comment has one")
+    assert len(control.sent("dm")) == 1
 
 
 def test_hide_unhide_delete_and_their_reconciliation(meta: MetaConnector, control: Control
