@@ -14,8 +14,9 @@ the 20 most recent of a conversation can be read: Meta's limit).
 A DM's thread is `dm:<customer's scoped id>`, not the Graph conversation id: a webhook names
 the customer only, so this is the one key both ways agree on, and a DM seen by webhook and by
 poll lands in one conversation. Sending, the window check and `find_sent` turn it back into
-the Graph conversation (`GET {page}/conversations?user_id=`), cached per connector. A thread
-key that is already a conversation id (stores from before `dm:` keys) is used as it is.
+the Graph conversation (`GET {page}/conversations?user_id=`), cached per connector. (Stores
+synced when the key was the Graph id are re-keyed by migration 0013; a DM thread from a file,
+keyed otherwise, is found by its customer the same way.)
 
 DMs obey the messaging window: a reply within 24 hours of the person's last message goes as
 `RESPONSE`; a human's reply within 7 days as `MESSAGE_TAG` / `HUMAN_AGENT`; anything later
@@ -327,8 +328,6 @@ class MetaConnector:
 
     def _conversation_of(self, item: Outgoing) -> str | None:
         """The Graph conversation with the item's customer; None when there is none yet."""
-        if item.kind == "dm" and item.thread_key and not item.thread_key.startswith("dm:"):
-            return item.thread_key  # already a conversation id (a store from before dm: keys)
         platform = "instagram" if item.platform == "instagram" else "messenger"
         customer = _recipient(item)
         known = self._conversations.get((platform, customer))
