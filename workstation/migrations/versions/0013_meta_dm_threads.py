@@ -57,19 +57,23 @@ def upgrade() -> None:
     groups = _legacy(conn, conversation)
     if not groups:
         return
+    c = conversation.c
+    keyed = _keyed(conn, conversation, {(p, f"dm:{who}") for p, who in groups})
     references = _References(conn)
     now = datetime.now(UTC)
     events: list[dict[str, Any]] = []
+    renamed: list[dict[str, Any]] = []
     merged: dict[int, int] = {}
     for (platform, customer), parts in groups.items():
         key = f"dm:{customer}"
-        kept = conn.execute(sa.select(conversation).where(
-            conversation.c.platform == platform, conversation.c.thread_key == key)
-        ).mappings().first()
+        kept = keyed.get((platform, key))
         if kept is None:
             kept, parts = parts[0], parts[1:]
+            renamed.append({"b_id": kept["id"], "b_key": key})
             events.append(_event("conversation.rekeyed", kept["id"], now,
                                  was=kept["thread_key"], now=key))
+        if not parts:
+            continue
         for part in parts:
             moved, dropped = references.move(part["id"], kept["id"])
             details: dict[str, Any] = {"from": part["id"], "thread": part["thread_key"],
@@ -78,14 +82,27 @@ def upgrade() -> None:
                 details["dropped"] = dropped
             events.append(_event("conversation.merged", kept["id"], now, **details))
             merged[part["id"]] = kept["id"]
-        values = _combined([kept, *parts], now) if parts else {}
-        conn.execute(conversation.update().where(conversation.c.id == kept["id"])
-                     .values(thread_key=key, **values))
-        if parts:
-            conn.execute(conversation.delete().where(
-                conversation.c.id.in_([part["id"] for part in parts])))
+        conn.execute(conversation.delete().where(c.id.in_([part["id"] for part in parts])))
+        conn.execute(conversation.update().where(c.id == kept["id"])
+                     .values(_combined([kept, *parts], now)))
+    if renamed:
+        conn.execute(conversation.update().where(c.id == sa.bindparam("b_id"))
+                     .values(thread_key=sa.bindparam("b_key")), renamed)
     references.relist(merged)
     _append(conn, events)
+
+
+def _keyed(conn: sa.Connection, conversation: sa.Table, keys: set[tuple[str, str]]
+           ) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """The conversations already keyed `dm:<customer>`, by (platform, key)."""
+    c, found = conversation.c, {}
+    wanted = sorted(keys)
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for row in conn.execute(sa.select(conversation).where(
+                c.platform.in_(META), c.thread_key.in_([key for _, key in chunk]))).mappings():
+            found[(row["platform"], row["thread_key"])] = row
+    return {key: row for key, row in found.items() if key in keys}
 
 
 def downgrade() -> None:
@@ -99,35 +116,34 @@ def _legacy(conn: sa.Connection, conversation: sa.Table
     The customer is the conversation's contact, else the author of its first customer
     message; a conversation with neither is left as it is (nothing can key it)."""
     c = conversation.c
-    graph = sa.or_(*(c.thread_key.startswith(p, autoescape=True) for p in GRAPH_IDS))
-    rows = conn.execute(sa.select(conversation).where(
-        c.platform.in_(META), c.kind == "dm", graph).order_by(c.id)).mappings().all()
-    if not rows:
-        return {}
     meta = sa.MetaData()
     contact = sa.Table("contact", meta, autoload_with=conn)
     message = sa.Table("message", meta, autoload_with=conn)
+    graph = sa.or_(*(c.thread_key.startswith(p, autoescape=True) for p in GRAPH_IDS))
+    rows = conn.execute(
+        sa.select(conversation, contact.c.external_id.label("customer"))
+        .select_from(conversation.outerjoin(contact, contact.c.id == c.contact_id))
+        .where(c.platform.in_(META), c.kind == "dm", graph).order_by(c.id)).mappings().all()
     groups: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
     for row in rows:
-        who = row["contact_id"] or conn.execute(
-            sa.select(message.c.contact_id).where(
-                message.c.conversation_id == row["id"], message.c.direction == "in",
-                message.c.contact_id.is_not(None))
+        customer = row["customer"] or conn.execute(
+            sa.select(contact.c.external_id).select_from(
+                message.join(contact, contact.c.id == message.c.contact_id))
+            .where(message.c.conversation_id == row["id"], message.c.direction == "in")
             .order_by(message.c.created_at, message.c.id).limit(1)).scalar()
-        customer = conn.execute(sa.select(contact.c.external_id).where(
-            contact.c.id == who)).scalar() if who is not None else None
         if customer:
             groups[(row["platform"], str(customer))].append(row)
     return groups
 
 
 class _References:
-    """Every column of the store that names a conversation, and how to repoint it."""
+    """Every column of the store that names a conversation, and the statements that point
+    its rows at another conversation (built once: thousands of merges run them)."""
 
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
         inspector = sa.inspect(conn)
-        self.columns: list[tuple[sa.Table, str, list[list[str]]]] = []
+        self.steps: list[tuple[str, list[sa.Delete], sa.Update]] = []
         self.lists: list[tuple[sa.Table, str]] = []
         for name in sorted(inspector.get_table_names()):
             if name in _NOT_MOVED:
@@ -142,39 +158,25 @@ class _References:
             uniques += [list(i["column_names"]) for i in inspector.get_indexes(name)
                         if i.get("unique")]
             for column in ids:
-                self.columns.append((table, column, [u for u in uniques if column in u]))
+                deletes = [d for u in uniques if column in u for d in _collisions(table, column, u)]
+                update = table.update().where(table.c[column] == sa.bindparam("b_old")).values(
+                    {column: sa.bindparam("b_new")})
+                self.steps.append((name, deletes, update))
             self.lists += [(table, column) for column in lists]
 
     def move(self, old: int, new: int) -> tuple[int, dict[str, int]]:
         """Point every row naming `old` at `new`; the messages moved, and the rows a unique
         key let only one of (by table)."""
         moved, dropped = 0, {}
-        for table, column, uniques in self.columns:
-            gone = sum(self._collisions(table, column, unique, old, new) for unique in uniques)
+        params = {"b_old": old, "b_new": new}
+        for name, deletes, update in self.steps:
+            gone = sum(self.conn.execute(delete, params).rowcount for delete in deletes)
             if gone:
-                dropped[table.name] = dropped.get(table.name, 0) + gone
-            count = self.conn.execute(table.update().where(table.c[column] == old)
-                                      .values({column: new})).rowcount
-            if table.name == "message":
+                dropped[name] = dropped.get(name, 0) + gone
+            count = self.conn.execute(update, params).rowcount
+            if name == "message":
                 moved += count
         return moved, dropped
-
-    def _collisions(self, table: sa.Table, column: str, unique: Sequence[str], old: int,
-                    new: int) -> int:
-        """Delete the older of each pair of rows the unique key allows once; how many."""
-        others = [name for name in unique if name != column]
-        gone = 0
-        for loser, winner in ((new, old), (old, new)):
-            twin = table.alias("twin")
-            same = [twin.c[name] == table.c[name] for name in others]
-            if loser == new:  # the kept conversation's row goes only if it is older
-                if "updated_at" not in table.c:
-                    continue
-                same.append(twin.c.updated_at > table.c.updated_at)
-            gone += self.conn.execute(table.delete().where(
-                table.c[column] == loser,
-                sa.exists().where(twin.c[column] == winner, *same))).rowcount
-        return gone
 
     def relist(self, merged: Mapping[int, int]) -> None:
         """Lists of conversation ids (a reputation alert's threads) name the kept one."""
@@ -188,6 +190,25 @@ class _References:
                     continue
                 fresh = list(dict.fromkeys(merged.get(i, i) for i in ids))
                 self.conn.execute(table.update().where(key == row[0]).values({column: fresh}))
+
+
+def _collisions(table: sa.Table, column: str, unique: Sequence[str]) -> list[sa.Delete]:
+    """Deletes of the older row of each pair a unique key allows once between conversations
+    `b_old` and `b_new`: the kept one's first, if older (and the table can tell), then the
+    old one's that still collide."""
+    others = [name for name in unique if name != column]
+    twin = table.alias("twin")
+    same = [twin.c[name] == table.c[name] for name in others]
+    found = []
+    if "updated_at" in table.c:
+        found.append(table.delete().where(
+            table.c[column] == sa.bindparam("b_new"),
+            sa.exists().where(twin.c[column] == sa.bindparam("b_old"), *same,
+                              twin.c.updated_at > table.c.updated_at)))
+    found.append(table.delete().where(
+        table.c[column] == sa.bindparam("b_old"),
+        sa.exists().where(twin.c[column] == sa.bindparam("b_new"), *same)))
+    return found
 
 
 def _combined(parts: list[Mapping[str, Any]], now: datetime) -> dict[str, Any]:
