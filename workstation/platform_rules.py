@@ -3,6 +3,7 @@
 - Meta accepts one private reply per comment (a DM whose recipient is the comment, research
   notes A.2). After it, the brand can only write to the person in their DM thread, and only
   once they wrote there: a second DM from a comment thread goes to that DM thread, or nowhere.
+- Instagram takes no public reply under a hidden comment (notes A.1).
 - X lets an account hide only the replies in conversations it started (hide replies, notes
   B), and delete only its own posts. A customer's post anywhere else can be hidden or deleted
   in the inbox, not on X.
@@ -34,8 +35,8 @@ _P = Post.__table__.c  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
-class DmRoute:
-    """Where a DM asked for in a conversation goes."""
+class Route:
+    """Where a reply asked for in a conversation goes, or why it cannot."""
 
     conversation_id: int
     """The conversation itself, or the customer's DM thread it is redirected to."""
@@ -43,6 +44,8 @@ class DmRoute:
     """Why it was redirected ('' when it was not)."""
     refusal: str = ""
     """Why it cannot be sent at all ('' when it can)."""
+    code: str = "private_reply"
+    """The refusal's code (a guardrail violation's code for the composer and scripts)."""
 
 
 def private_reply_taken(conn: Connection, conversation_id: int, comment_id: str, *,
@@ -61,15 +64,15 @@ def private_reply_taken(conn: Connection, conversation_id: int, comment_id: str,
 
 
 def route_dm(conn: Connection, *, conversation_id: int, platform: str, kind: str,
-             contact_id: int | None, comment_id: str) -> DmRoute:
+             contact_id: int | None, comment_id: str) -> Route:
     """Where a DM in this conversation may go: the private reply to the customer's latest
     comment while that comment has none, then the customer's DM thread once they wrote
     there, else nowhere (with the reason)."""
     if kind == "dm" or platform not in PRIVATE_REPLY_PLATFORMS or not comment_id:
-        return DmRoute(conversation_id)
+        return Route(conversation_id)
     taken = private_reply_taken(conn, conversation_id, comment_id)
     if taken is None:
-        return DmRoute(conversation_id)
+        return Route(conversation_id)
     name = NAMES.get(platform, platform)
     thread = None
     if contact_id is not None:
@@ -78,13 +81,26 @@ def route_dm(conn: Connection, *, conversation_id: int, platform: str, kind: str
                                 _C.contact_id == contact_id, _C.last_inbound_at.is_not(None))
             .order_by(_C.last_inbound_at.desc(), _C.id.desc()).limit(1)).scalar()
     if thread is not None:
-        return DmRoute(int(thread), note=(
+        return Route(int(thread), note=(
             f"goes to the customer's DM thread #{thread}: {name} accepts one private reply per"
             f" comment and reply #{taken} is this comment's"))
-    return DmRoute(conversation_id, refusal=(
+    return Route(conversation_id, refusal=(
         f"{name} accepts one private reply per comment and reply #{taken} is this comment's;"
         " the customer has not written to us privately yet: answer in public, or answer in"
         " their DM thread once they write"))
+
+
+def public_reply_refusal(conn: Connection, *, platform: str, comment_id: str) -> str:
+    """Why Instagram would refuse a public reply to `comment_id` ('' when it would not): it
+    takes none under a hidden comment (research notes A.1)."""
+    if platform != "instagram" or not comment_id:
+        return ""
+    hidden = conn.execute(select(_M.hidden).where(
+        _M.platform == platform, _M.external_id == comment_id)).scalar()
+    if not hidden:
+        return ""
+    return ("Instagram takes no reply under a hidden comment: unhide it first, or answer in a"
+            " private message")
 
 
 def x_refusal(action: str, *, parent: str, root: str, ours: Collection[str]) -> str:

@@ -8,7 +8,8 @@ copy in its thread (see `reply_thread`), the wordings used (rotation) and the au
 
 A DM asked for in a Meta comment thread is the comment's private reply while it has none;
 after that it goes to the customer's DM thread once they wrote there, or is refused
-(`platform_rules.route_dm`): Meta accepts one private reply per comment.
+(`platform_rules.route_dm`): Meta accepts one private reply per comment. A public reply
+under a hidden Instagram comment is refused too: Instagram would.
 """
 
 from __future__ import annotations
@@ -187,14 +188,18 @@ def draft_reply(
         draft = replace(draft, problems=(*draft.problems, "the reply is empty"))
     if thread.id != conversation_id:
         draft = replace(draft, asked_in=conversation_id, note=route.note)
-    return _checked(draft, thread, config, now, route.refusal)
+    return _checked(draft, thread, config, now, route)
 
 
 def _routed(conn: Connection, thread: Thread, channel: str
-            ) -> tuple[Thread, platform_rules.DmRoute]:
-    """The thread a reply on `channel` goes to, and why (see `platform_rules.route_dm`)."""
+            ) -> tuple[Thread, platform_rules.Route]:
+    """The thread a reply on `channel` goes to, or why the platform would refuse it
+    (`platform_rules`: one private reply per Meta comment, no reply under a hidden Instagram
+    comment)."""
     if channel != "dm":
-        return thread, platform_rules.DmRoute(thread.id)
+        refusal = platform_rules.public_reply_refusal(conn, platform=thread.platform,
+                                                      comment_id=thread.reply_to)
+        return thread, platform_rules.Route(thread.id, refusal=refusal, code="hidden_comment")
     route = platform_rules.route_dm(
         conn, conversation_id=thread.id, platform=thread.platform, kind=thread.kind,
         contact_id=thread.contact_id, comment_id=thread.reply_to)
@@ -260,13 +265,13 @@ def _context(thread: Thread, draft: Draft, now: datetime) -> guardrails.ReplyCon
 
 def _checked(
     draft: Draft, thread: Thread, config: GuardrailConfig | None, now: datetime,
-    refusal: str = "",
+    route: platform_rules.Route | None = None,
 ) -> Draft:
-    """The draft with its violations: the guardrails', and the platform's `refusal`."""
+    """The draft with its violations: the guardrails', and the platform's refusal."""
     config = config or guardrails.load_config_file()
     found = guardrails.check(draft.text, _context(thread, draft, now), config)
-    if refusal:
-        found.insert(0, Violation("private_reply", refusal))
+    if route is not None and route.refusal:
+        found.insert(0, Violation(route.code, route.refusal))
     return replace(draft, violations=tuple(found))
 
 
@@ -344,7 +349,7 @@ def queue_reply(
         return view(existing)
     draft = replace(draft, conversation_id=thread.id,
                     asked_in=asked if asked != thread.id else None, note=route.note)
-    checked = _checked(draft, thread, config, now, route.refusal)
+    checked = _checked(draft, thread, config, now, route)
     if checked.sendable:
         return _queue(conn, thread, draft, key, actor, now, asked=asked)
     audit.record(conn, "reply.blocked", **actor, conversation_id=thread.id, at=now,

@@ -146,3 +146,22 @@ def test_the_command_line_says_where_a_dm_goes_and_why_one_cannot(
     out, err = capsys.readouterr()
     assert f"-- goes to the customer's DM thread #{thread}: " in out and err == ""
     assert [r.conversation_id for r in outbox.list_outbox(engine)] == [thread, conv]
+
+
+def test_no_public_reply_under_a_hidden_instagram_comment(
+    engine: Engine, make_thread: ThreadFactory, clock: FrozenClock,
+) -> None:
+    from workstation.models import Message
+
+    hidden, shown = make_thread(platform="instagram"), make_thread(platform="facebook")
+    table = Message.__table__  # type: ignore[attr-defined]
+    with db.write(engine) as conn:
+        conn.execute(table.update().values(hidden=True))
+    public = compose(engine, hidden, text="Thanks!", channel="public", clock=clock)
+    assert [v.code for v in public.violations] == ["hidden_comment"]
+    assert public.reasons == ["Instagram takes no reply under a hidden comment: unhide it "
+                              "first, or answer in a private message"]
+    with pytest.raises(ReplyBlocked):
+        send_reply(engine, public, clock=clock)
+    assert dm(engine, hidden, "Thanks, in private.", clock).sendable
+    assert compose(engine, shown, text="Thanks!", channel="public", clock=clock).sendable
