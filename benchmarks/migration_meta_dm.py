@@ -17,7 +17,7 @@ import time
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, update
+from sqlalchemy import String, cast, func, literal, select, update
 
 from workstation import audit, db, migrate
 from workstation.models import Conversation
@@ -38,8 +38,7 @@ def main() -> None:
         chosen = select(_C.id).where(*meta_dms).order_by(_C.id).limit(int(total * args.share))
         legacy = conn.execute(update(Conversation.__table__).where(  # type: ignore[attr-defined]
             _C.id.in_(chosen.scalar_subquery())).values(
-            thread_key=func.concat("t_", _C.id) if conn.dialect.name == "postgresql"
-            else "t_" + func.cast(_C.id, Conversation.__table__.c.thread_key.type))).rowcount  # type: ignore[attr-defined]
+            thread_key=literal("t_") + cast(_C.id, String))).rowcount
         config = migrate._config(conn)
         before = ScriptDirectory.from_config(config).get_revision("0013").down_revision
         command.stamp(config, before)

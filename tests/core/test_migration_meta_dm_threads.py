@@ -121,8 +121,9 @@ def test_legacy_meta_dm_threads_are_renamed_or_merged_without_losing_a_row(
 ) -> None:
     ids = legacy_store(engine)
     old, new = ids["old"], ids["new"]
+    table = Conversation.__table__  # type: ignore[attr-defined]
     with db.read(engine) as conn:
-        before = {r.id: r for r in conn.execute(select(Conversation.__table__))}  # type: ignore[attr-defined]
+        before = {r.id: r for r in conn.execute(select(table))}
     placed = {model: {r["id"]: r["conversation_id"] for r in rows(engine, model)}
               for model in (Message, Outbox, Lead, Reminder, QualifierState)}
     merged = {old: new, ids["ig-4b"]: ids["ig-4"]}
