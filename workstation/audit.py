@@ -171,4 +171,3 @@ def merged_into(conn: Connection, conversation_id: int) -> list[int]:
                 and isinstance(d.get("from"), int) and d["from"] not in found]
         found += todo
     return found
-
