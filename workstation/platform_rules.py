@@ -3,7 +3,8 @@
 - Meta accepts one private reply per comment (a DM whose recipient is the comment, research
   notes A.2). After it, the brand can only write to the person in their DM thread, and only
   once they wrote there: a second DM from a comment thread goes to that DM thread, or nowhere.
-- Instagram takes no public reply under a hidden comment (notes A.1).
+- Instagram takes no public reply under a hidden comment (notes A.1): a public reply answers
+  the customer's latest comment still shown, or cannot go.
 - X lets an account hide only the replies in conversations it started (hide replies, notes
   B), and delete only its own posts. A customer's post anywhere else can be hidden or deleted
   in the inbox, not on X.
@@ -90,17 +91,30 @@ def route_dm(conn: Connection, *, conversation_id: int, platform: str, kind: str
         " their DM thread once they write"))
 
 
-def public_reply_refusal(conn: Connection, *, platform: str, comment_id: str) -> str:
-    """Why Instagram would refuse a public reply to `comment_id` ('' when it would not): it
-    takes none under a hidden comment (research notes A.1)."""
+def public_reply_target(conn: Connection, *, platform: str, conversation_id: int,
+                        comment_id: str) -> tuple[str, str]:
+    """What a public reply in a thread answers, and why it cannot ('' when it can).
+
+    `comment_id`, the customer's latest message, unless Instagram would refuse it: it takes
+    no reply under a hidden comment (research notes A.1), so the reply answers the latest of
+    the customer's comments still shown (Instagram threads are one level deep: it lands in
+    the same thread), or, when they are all hidden, cannot go.
+    """
     if platform != "instagram" or not comment_id:
-        return ""
+        return comment_id, ""
     hidden = conn.execute(select(_M.hidden).where(
         _M.platform == platform, _M.external_id == comment_id)).scalar()
     if not hidden:
-        return ""
-    return ("Instagram takes no reply under a hidden comment: unhide it first, or answer in a"
-            " private message")
+        return comment_id, ""
+    shown = conn.execute(select(_M.external_id).where(
+        _M.conversation_id == conversation_id, _M.direction == Direction.IN.value,
+        _M.hidden.is_(False), _M.deleted.is_(False))
+        .order_by(_M.created_at.desc(), _M.id.desc()).limit(1)).scalar()
+    if shown:
+        return str(shown), ""
+    return comment_id, ("Instagram takes no reply under a hidden comment, and this customer's"
+                        " comments here are all hidden: unhide one first, or answer in a"
+                        " private message")
 
 
 def x_refusal(action: str, *, parent: str, root: str, ours: Collection[str]) -> str:

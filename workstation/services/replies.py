@@ -8,8 +8,9 @@ copy in its thread (see `reply_thread`), the wordings used (rotation) and the au
 
 A DM asked for in a Meta comment thread is the comment's private reply while it has none;
 after that it goes to the customer's DM thread once they wrote there, or is refused
-(`platform_rules.route_dm`): Meta accepts one private reply per comment. A public reply
-under a hidden Instagram comment is refused too: Instagram would.
+(`platform_rules.route_dm`): Meta accepts one private reply per comment. A public reply on
+Instagram answers the customer's latest comment still shown (Instagram takes none under a
+hidden comment), or is refused when they are all hidden.
 """
 
 from __future__ import annotations
@@ -193,12 +194,14 @@ def draft_reply(
 
 def _routed(conn: Connection, thread: Thread, channel: str
             ) -> tuple[Thread, platform_rules.Route]:
-    """The thread a reply on `channel` goes to, or why the platform would refuse it
-    (`platform_rules`: one private reply per Meta comment, no reply under a hidden Instagram
-    comment)."""
+    """The thread a reply on `channel` goes to (and the message it answers), or why the
+    platform would refuse it (`platform_rules`: one private reply per Meta comment, no public
+    reply under a hidden Instagram comment)."""
     if channel != "dm":
-        refusal = platform_rules.public_reply_refusal(conn, platform=thread.platform,
-                                                      comment_id=thread.reply_to)
+        target, refusal = platform_rules.public_reply_target(
+            conn, platform=thread.platform, conversation_id=thread.id, comment_id=thread.reply_to)
+        if target != thread.reply_to:
+            thread = replace(thread, reply_to=target)
         return thread, platform_rules.Route(thread.id, refusal=refusal, code="hidden_comment")
     route = platform_rules.route_dm(
         conn, conversation_id=thread.id, platform=thread.platform, kind=thread.kind,

@@ -148,20 +148,30 @@ def test_the_command_line_says_where_a_dm_goes_and_why_one_cannot(
     assert [r.conversation_id for r in outbox.list_outbox(engine)] == [thread, conv]
 
 
-def test_no_public_reply_under_a_hidden_instagram_comment(
+def test_a_public_reply_on_instagram_answers_the_latest_comment_still_shown(
     engine: Engine, make_thread: ThreadFactory, clock: FrozenClock,
 ) -> None:
     from workstation.models import Message
 
-    hidden, shown = make_thread(platform="instagram"), make_thread(platform="facebook")
+    conv, other = make_thread(platform="instagram"), make_thread(platform="facebook")
     table = Message.__table__  # type: ignore[attr-defined]
     with db.write(engine) as conn:
+        add_message(conn, conv, "instagram", "spam spam", NOW - timedelta(minutes=1),
+                    ident="m-spam", contact_id=contact_of(engine, conv))
+        conn.execute(table.update().where(table.c.external_id == "m-spam").values(hidden=True))
+    queued = send_reply(engine, compose(engine, conv, text="Thanks!", channel="public",
+                                        clock=clock), clock=clock)
+    assert queued.reply_to_external_id.startswith("m-") and queued.reply_to_external_id \
+        != "m-spam"
+    with db.write(engine) as conn:
         conn.execute(table.update().values(hidden=True))
-    public = compose(engine, hidden, text="Thanks!", channel="public", clock=clock)
+    public = compose(engine, conv, text="Thanks again!", channel="public", clock=clock)
     assert [v.code for v in public.violations] == ["hidden_comment"]
-    assert public.reasons == ["Instagram takes no reply under a hidden comment: unhide it "
-                              "first, or answer in a private message"]
+    assert public.reasons == ["Instagram takes no reply under a hidden comment, and this "
+                              "customer's comments here are all hidden: unhide one first, or "
+                              "answer in a private message"]
     with pytest.raises(ReplyBlocked):
         send_reply(engine, public, clock=clock)
-    assert dm(engine, hidden, "Thanks, in private.", clock).sendable
-    assert compose(engine, shown, text="Thanks!", channel="public", clock=clock).sendable
+    assert dm(engine, conv, "Thanks, in private.", clock).sendable
+    # The rule is Instagram's (research notes A.1).
+    assert compose(engine, other, text="Thanks!", channel="public", clock=clock).sendable
