@@ -18,6 +18,8 @@ from .clock import iso, utcnow
 from .models import ActorKind, AuditEvent
 
 _TABLE = AuditEvent.__table__  # type: ignore[attr-defined]
+MERGED = "conversation.merged"
+"""A conversation was merged into this one; `details["from"]` names it."""
 
 
 class SystemActor(str):
@@ -122,7 +124,8 @@ def list_events(
 
     Args:
         engine: the store.
-        conversation_id: only the events of this conversation.
+        conversation_id: only the events of this conversation (and of the conversations
+            merged into it, `merged_into`).
         actor: only the events of this actor (an agent's login, `triage`, `ingest`...).
         since: only events at or after this time.
         limit: only the newest `limit` matching events (still returned oldest first).
@@ -133,7 +136,9 @@ def list_events(
     c = _TABLE.c
     query = select(_TABLE)
     if conversation_id is not None:
-        query = query.where(c.conversation_id == conversation_id)
+        with db.read(engine) as conn:
+            history = merged_into(conn, conversation_id)
+        query = query.where(c.conversation_id.in_(history))
     if actor is not None:
         query = query.where(c.actor == actor)
     if since is not None:
@@ -152,3 +157,17 @@ def list_events(
     with db.read(engine) as conn:
         rows = conn.execute(query).mappings().all()
     return [AuditView(**{k: row[k] for k in AuditView.__slots__}) for row in reversed(rows)]
+
+
+def merged_into(conn: Connection, conversation_id: int) -> list[int]:
+    """The conversation and every conversation merged into it (migration 0013 merged Meta DM
+    threads): the trail is never rewritten, so their events still carry their own ids."""
+    c = _TABLE.c
+    found, todo = [conversation_id], [conversation_id]
+    while todo:
+        details = conn.execute(select(c.details).where(
+            c.conversation_id.in_(todo), c.action == MERGED)).scalars()
+        todo = [d["from"] for d in details if isinstance(d, dict)
+                and isinstance(d.get("from"), int) and d["from"] not in found]
+        found += todo
+    return found

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from workstation import audit
+from workstation import audit, platform_rules
 from workstation.db import insert_ignore
 from workstation.events import Event
 from workstation.models import (
@@ -163,14 +163,26 @@ class Automation:
         })
 
     def _platform(self, do: str, event: Event, conv: int, verdict: Verdict) -> None:
-        # No platform hides a private message: a DM is hidden in the inbox only.
-        on_platform = not (do == "hide" and event.kind == "dm")
+        # No platform hides a private message: a DM is hidden in the inbox only. Neither
+        # does X hide a post outside our own conversations, nor delete one not ours.
+        refusal = self._x_refusal(do, event)
+        on_platform = not (do == "hide" and event.kind == "dm") and not refusal
         if on_platform:
             self._outbox(do, event, conv, channel=do)
         action = {"hide": "message.hidden", "delete": "message.deleted",
                   "ban": "contact.banned"}[do]
+        extra = {"platform_refusal": refusal} if refusal else {}
         self._audit(action, conv, message=event.id, categories=list(verdict.categories),
-                    rules=list(verdict.rules), on_platform=on_platform)
+                    rules=list(verdict.rules), on_platform=on_platform, **extra)
+
+    def _x_refusal(self, do: str, event: Event) -> str:
+        if event.platform != "x" or event.kind == "dm" or do not in ("hide", "delete"):
+            return ""
+        parent, root = event.parent or "", str(event.extra.get("conversation_id") or "")
+        ours = platform_rules.brand_posts(self.conn, [platform_rules.x_start(parent, root)])
+        if event.post is not None:
+            ours.add(event.post.id)  # the post a mention sits under is ours (the contract)
+        return platform_rules.x_refusal(do, parent=parent, root=root, ours=ours)
 
     def _agent(self, name: str) -> int | None:
         if name not in self._agents:

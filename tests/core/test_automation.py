@@ -103,3 +103,27 @@ def test_spam_in_a_dm_is_hidden_in_the_inbox_only(engine: Engine) -> None:
     assert [o for o in rows(engine, Outbox) if o["channel"] == "hide"] == []
     (hidden,) = [e for e in audit.list_events(engine) if e.action == "message.hidden"]
     assert hidden.details["on_platform"] is False
+
+
+def test_x_spam_is_hidden_on_x_only_when_it_replies_in_our_conversation(
+    engine: Engine,
+) -> None:
+    spam = "Follow for follow!! check my page, free followers here"
+    x = {"platform": "x", "kind": "mention", "created_at": "2026-11-23T11:00:00Z"}
+    ingest(engine,
+           event("901", text=spam, parent="900", conversation_id="900",
+                 post={"id": "900", "caption": "Notre Moulin M2"}, **x),
+           event("902", text=spam, parent="800", conversation_id="700", **x),
+           event("903", text=spam, **x))
+    assert all(m["hidden"] for m in rows(engine, Message))
+    assert [(o["channel"], o["reply_to_external_id"]) for o in rows(engine, Outbox)] == [
+        ("hide", "901")]
+    hidden = {e.details["message"]: (e.details["on_platform"],
+                                     e.details.get("platform_refusal", ""))
+              for e in audit.list_events(engine, action="message.hidden")}
+    assert hidden == {
+        "901": (True, ""),
+        "902": (False, "X lets an account hide only replies to its own posts; this one is in "
+                       "a conversation someone else started"),
+        "903": (False, "X lets an account hide only replies to its own posts; this post is "
+                       "not a reply")}

@@ -21,8 +21,9 @@ def test_thread_marks_authors_replies_and_moderation(engine: Engine) -> None:
                clock=clock)
     view = cv.load(engine, conv, agent="julie", clock=clock)
     assert view.post is not None and view.post.caption == "New grinder!"
+    # Instagram takes no reply under the hidden one: julie's answers the comment still shown.
     assert [(m.author, m.depth, m.hidden) for m in view.messages] == [
-        ("@lea.m", 0, False), ("@lea.m", 1, True), ("julie", 2, False)]
+        ("@lea.m", 0, False), ("@lea.m", 1, True), ("julie", 1, False)]
     assert view.messages[1].hidden_reason == "hidden by an agent"
     assert (view.messages[2].delivery, view.messages[2].author_kind) == ("queued", "agent")
     assert view.earlier == 0

@@ -198,3 +198,44 @@ def test_an_action_that_fails_leaves_no_audit_event(team: Engine, clock: FrozenC
     with pytest.raises(cs.NotFound):
         cs.assign(team, [conv], "ghost", actor="julie", clock=clock)
     assert actions(team, conv) == []
+
+
+def test_x_posts_are_hidden_on_x_only_in_our_conversations_and_never_deleted_there(
+    team: Engine, clock: FrozenClock,
+) -> None:
+    from workstation.models import Message, Post
+
+    conv = add_thread(team, platform="x", kind="mention", caption="Notre Moulin M2",
+                      texts=("spam one", "spam two", "spam three"))
+    loose = add_thread(team, platform="x", kind="mention", texts=("spam four",))
+    table, posts = Message.__table__, Post.__table__  # type: ignore[attr-defined]
+    with db.read(team) as conn:
+        ours = conn.execute(select(posts.c.external_id).where(
+            posts.c.id == conversation(team, conv).post_id)).scalar_one()
+    shapes = [(ours, ours), ("m-reply", ours), ("their-post", "their-root")]
+    with db.write(team) as conn:
+        for message, (parent, root) in zip(messages(team, conv), shapes, strict=True):
+            conn.execute(table.update().where(table.c.id == message.id).values(
+                parent_external_id=parent, extra={"conversation_id": root}))
+    first, second, elsewhere = messages(team, conv)
+    [alone] = messages(team, loose)
+
+    assert cs.hide(team, [conv, loose], actor="julie", clock=clock) == 2
+    assert all(m.hidden for m in (*messages(team, conv), *messages(team, loose)))
+    assert outbox(team) == [("hide", first.external_id), ("hide", second.external_id)]
+    refused = {e.details["message"]: e.details.get("platform_refusal")
+               for e in audit.list_events(team, action="message.hidden")}
+    assert refused == {
+        first.external_id: None, second.external_id: None,
+        elsewhere.external_id: "X lets an account hide only replies to its own posts; this "
+                               "one is in a conversation someone else started",
+        alone.external_id: "X lets an account hide only replies to its own posts; this post "
+                           "is not a reply"}
+
+    assert cs.unhide_messages(team, [elsewhere.id, first.id], actor="julie", clock=clock) == 1
+    assert outbox(team)[2:] == [("unhide", first.external_id)]
+    assert cs.delete_messages(team, [second.id], actor="claire", clock=clock) == 1
+    assert messages(team, conv)[1].deleted and len(outbox(team)) == 3
+    [deleted] = audit.list_events(team, action="message.deleted")
+    assert deleted.details["on_platform"] is False
+    assert deleted.details["platform_refusal"] == "X lets an account delete only its own posts"

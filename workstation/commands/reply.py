@@ -126,6 +126,7 @@ def _show(draft: Any, as_json: bool, queued: Any) -> None:
             "lang": draft.lang, "channel": draft.channel, "text": draft.text,
             "variants": dict(draft.choices), "sendable": draft.sendable,
             "reasons": draft.reasons, "codes": [v.code for v in draft.violations],
+            "note": draft.note,
             "outbox": None if queued is None else {
                 "id": queued.id, "state": queued.state, "key": queued.idempotency_key},
         }, ensure_ascii=False))
@@ -133,6 +134,8 @@ def _show(draft: Any, as_json: bool, queued: Any) -> None:
     print(inert(draft.text, keep_newlines=True))
     what = f"{draft.template_id} ({draft.lang})" if draft.template_id else "free text"
     print(f"-- {inert(what)}, {draft.channel}, {len(draft.text)} characters")
+    if draft.note:
+        print(f"-- {draft.note}")
     if queued is not None:
         print(f"queued reply #{queued.id} (key {inert(queued.idempotency_key)})")
 

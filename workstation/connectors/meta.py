@@ -14,8 +14,9 @@ the 20 most recent of a conversation can be read: Meta's limit).
 A DM's thread is `dm:<customer's scoped id>`, not the Graph conversation id: a webhook names
 the customer only, so this is the one key both ways agree on, and a DM seen by webhook and by
 poll lands in one conversation. Sending, the window check and `find_sent` turn it back into
-the Graph conversation (`GET {page}/conversations?user_id=`), cached per connector. A thread
-key that is already a conversation id (stores from before `dm:` keys) is used as it is.
+the Graph conversation (`GET {page}/conversations?user_id=`), cached per connector. (Stores
+synced when the key was the Graph id are re-keyed by migration 0013; a DM thread from a file,
+keyed otherwise, is found by its customer the same way.)
 
 A DM's quick replies (a qualifier question's options) go as the Send API's `quick_replies`;
 the customer's tap comes back by webhook as `quick_reply.payload`.
@@ -44,6 +45,8 @@ FB_COMMENT_FIELDS = "id,message,created_time,from,parent{id},is_hidden,permalink
 MESSAGE_FIELDS = "id,created_time,from,to,message"
 WINDOW = timedelta(hours=24)
 HUMAN_AGENT_WINDOW = timedelta(days=7)
+ALREADY_REPLIED = "10900"
+"""Graph's code for a second private reply to a comment ("Activity already replied to")."""
 BACKFILL = timedelta(days=7)
 LIMIT = 100
 MAX_POSTS = 100
@@ -248,7 +251,14 @@ class MetaConnector:
             body.update(recipient={"comment_id": item.reply_to}, messaging_type="RESPONSE")
         else:
             body.update(recipient={"id": _recipient(item)}, **self._window(item))
-        answer = self.http.write("POST", f"{self.ids['page']}/messages", json=body)
+        try:
+            answer = self.http.write("POST", f"{self.ids['page']}/messages", json=body)
+        except Rejected as exc:
+            if exc.code != ALREADY_REPLIED:
+                raise
+            raise Rejected(f"{exc}: Meta accepts one private reply per comment and this comment "
+                           "has one (sent from here or from Meta's own apps)", status=exc.status,
+                           code=exc.code) from None
         return pick(answer, "message_id", write=True, where="meta: POST messages")
 
     def _window(self, item: Outgoing) -> dict[str, str]:
@@ -325,8 +335,6 @@ class MetaConnector:
 
     def _conversation_of(self, item: Outgoing) -> str | None:
         """The Graph conversation with the item's customer; None when there is none yet."""
-        if item.kind == "dm" and item.thread_key and not item.thread_key.startswith("dm:"):
-            return item.thread_key  # already a conversation id (a store from before dm: keys)
         platform = "instagram" if item.platform == "instagram" else "messenger"
         customer = _recipient(item)
         known = self._conversations.get((platform, customer))

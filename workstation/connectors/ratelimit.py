@@ -4,9 +4,13 @@ process through the store's `rate_limit` table.
 The key is `<connector>:<12 hex of sha256(token)>` (X adds the endpoint, whose budgets are
 separate): the token itself never reaches the store. Before a call, `check` raises
 `RateLimited` while the key is blocked (after a 429 or Meta's throttle codes) or its budget is
-spent until `reset_at`, and spaces calls out when little is left. After a call, `observe`
-records the headers; writes to the store are coalesced (at most one a second per key, at once
-when blocked or exhausted) so that a busy sender does not turn every call into a write.
+spent until `reset_at`, and spaces calls out when little is left: X's budgets under 5 % left,
+until their reset; Meta's (a share of a rolling hour, with no reset time) past 80 % used, each
+call waiting longer as the usage nears 100 %, where Meta starts refusing (research notes A.5:
+slow down at 75-80 %), as long as the usage was reported in the last `ROLLING_TRUST` (Meta
+stops sending the headers once usage is low again). After a call, `observe` records the
+headers; writes to the store are coalesced (at most one a second per key, at once when
+blocked or exhausted) so that a busy sender does not turn every call into a write.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ REFRESH = 1.0  # seconds a read of the store is trusted before reading it again
 WRITE_EVERY = 1.0
 LOW = 0.05  # below this share of the budget left, calls are spaced out
 MAX_PACE = 2.0  # the longest pause between two spaced-out calls, in seconds
+ROLLING_LOW = 0.2  # a rolling budget (Meta's) is paced once less than this share is left
+ROLLING_TRUST = timedelta(minutes=2)  # how long a rolling budget's last report holds
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class Budget:
     limit: int | None = None
     reset_at: datetime | None = None
     blocked_until: datetime | None = None
+    seen_at: datetime | None = None
+    """When the platform said so (a rolling budget without `reset_at` ages out)."""
 
 
 class Limiter:
@@ -70,7 +78,15 @@ class Limiter:
             wait = (budget.blocked_until - now).total_seconds()
             raise RateLimited(f"{self.prefix.split(':')[0]}: rate limited, waiting {wait:.0f} s",
                               retry_after=wait, code="blocked")
-        if budget.remaining is None or not budget.limit or budget.reset_at is None:
+        if budget.remaining is None or not budget.limit:
+            return
+        if budget.reset_at is None:
+            # After a throttle that has passed (`blocked_until` behind us), Meta let us back
+            # in: the next answer says where the usage stands, the throttle's own does not.
+            share = budget.remaining / budget.limit
+            fresh = budget.seen_at is not None and now - budget.seen_at <= ROLLING_TRUST
+            if fresh and share < ROLLING_LOW and budget.blocked_until is None:
+                self.sleep(MAX_PACE * (1 - max(share, 0.0) / ROLLING_LOW))
             return
         left = (budget.reset_at - now).total_seconds()
         if left <= 0:
@@ -85,6 +101,8 @@ class Limiter:
     def observe(self, bucket: str, seen: Budget) -> None:
         """Record what a response said about the budget."""
         key = self.key(bucket)
+        if seen.seen_at is None:
+            seen = replace(seen, seen_at=self.clock())
         urgent = seen.blocked_until is not None or (seen.remaining is not None
                                                      and seen.remaining <= 0)
         with self._lock:
@@ -118,7 +136,8 @@ class Limiter:
         with db.read(self.engine) as conn:
             row = conn.execute(select(_T).where(_T.c.key == key)).first()
         budget = Budget() if row is None else Budget(row.remaining, row.limit, _aware(row.reset_at),
-                                                     _aware(row.blocked_until))
+                                                     _aware(row.blocked_until),
+                                                     _aware(row.updated_at))
         with self._lock:
             self._cache[key] = (time.monotonic(), budget)
         return budget
@@ -128,7 +147,7 @@ class Limiter:
             return
         values = {"remaining": budget.remaining, "limit": budget.limit,
                   "reset_at": budget.reset_at, "blocked_until": budget.blocked_until,
-                  "updated_at": self.clock()}
+                  "updated_at": budget.seen_at or self.clock()}
         try:
             with db.write(self.engine) as conn:
                 dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

@@ -284,8 +284,7 @@ class Graph:
             if comment is None or comment.deleted:
                 return missing(comment_id)
             if comment_id in world.private_replied:
-                return error(400, 10, "(#10) A private reply was already sent for this comment; "
-                             "wait for the person to answer.", subcode=2018278)
+                return error(400, 10900, "(#10900) Activity already replied to")
             if now - comment.created > HUMAN_AGENT_WINDOW:
                 return error(400, 10, "(#10) This message is sent outside of allowed window.",
                              subcode=2018278)

@@ -4,8 +4,12 @@ The platform does the real work, so each change is queued in the outbox for the 
 (channel `hide`, `unhide`, `delete`, `ban` or `unban`, the message's platform id in
 `reply_to_external_id`, as the automation queues its own), and the store is marked at once
 so the team sees the result straight away. Only customers' messages in public threads
-(comments, mentions) can be hidden or deleted: platforms have no such thing for a DM. Every
-function takes many ids, for the queue's bulk actions, and returns how many things changed.
+(comments, mentions) can be hidden or deleted: platforms have no such thing for a DM. On X
+a customer's post can be hidden only when it replies in a conversation the brand started,
+and deleted never (`platform_rules.x_refusal`): such a change is made in the inbox only,
+nothing is queued, and its audit event says why (`on_platform: false`, `platform_refusal`).
+Every function takes many ids, for the queue's bulk actions, and returns how many things
+changed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from workstation import audit, db, permissions
+from workstation import audit, db, permissions, platform_rules
 from workstation.clock import Clock, utcnow
 from workstation.models import ActorKind, Contact, Conversation, Direction, Kind, Message, Outbox
 
@@ -61,7 +65,8 @@ def _touch(conn: Connection, conversation_ids: set[int], now: datetime) -> None:
 
 def _public_messages(conn: Connection, where: Any) -> list[Any]:
     return list(conn.execute(
-        select(_M.id, _M.conversation_id, _M.platform, _M.external_id, _M.hidden, _M.deleted)
+        select(_M.id, _M.conversation_id, _M.platform, _M.external_id, _M.hidden, _M.deleted,
+               _M.parent_external_id, _M.extra)
         .select_from(_MESSAGE.join(_CONVERSATION, _C.id == _M.conversation_id))
         .where(where, _M.direction == Direction.IN.value, _C.kind.in_(_PUBLIC))
         .order_by(_M.id)
@@ -91,20 +96,42 @@ def _change(
             values = {"deleted": True}
         for chunk in chunks(r.id for r in rows):
             conn.execute(update(_MESSAGE).where(_M.id.in_(chunk)).values(**values))
-        _queue(conn, do, rows, now)
+        refused = _x_refusals(conn, do, rows)
+        _queue(conn, do, [r for r in rows if r.id not in refused], now)
         action = {"hide": "message.hidden", "unhide": "message.unhidden",
                   "delete": "message.deleted"}[do]
         audit.record_many(conn, [
             audit.entry(action, actor=actor, actor_kind=ActorKind.AGENT, target_kind="message",
                         target_id=r.id, conversation_id=r.conversation_id, at=now,
-                        details={"message": r.external_id, "reason": reason} if reason
-                        else {"message": r.external_id})
+                        details=_details(r.external_id, reason, refused.get(r.id, "")))
             for r in rows
         ])
         touched = {int(r.conversation_id) for r in rows}
         for chunk in chunks(touched):
             _touch(conn, set(chunk), now)
     return len(touched)
+
+
+def _x_refusals(conn: Connection, do: str, rows: list[Any]) -> dict[int, str]:
+    """Message id → why X would refuse `do` on it, for the X rows it would refuse."""
+    posts = [(r.id, r.parent_external_id or "", str((r.extra or {}).get("conversation_id") or ""))
+             for r in rows if r.platform == "x"]
+    if not posts:
+        return {}
+    ours = platform_rules.brand_posts(
+        conn, [platform_rules.x_start(parent, root) for _, parent, root in posts])
+    found = {ident: platform_rules.x_refusal(do, parent=parent, root=root, ours=ours)
+             for ident, parent, root in posts}
+    return {ident: why for ident, why in found.items() if why}
+
+
+def _details(external_id: str, reason: str, refusal: str) -> dict[str, Any]:
+    details: dict[str, Any] = {"message": external_id}
+    if reason:
+        details["reason"] = reason
+    if refusal:
+        details.update(on_platform=False, platform_refusal=refusal)
+    return details
 
 
 def hide(

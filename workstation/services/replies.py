@@ -5,6 +5,12 @@ from any of them is rendered, checked and recorded the same way. `compose` is th
 renders and runs the guardrails and stores nothing. `send_reply` re-checks the draft against
 the thread as it is at that moment and writes, in one transaction, the outbox row, the reply's
 copy in its thread (see `reply_thread`), the wordings used (rotation) and the audit event.
+
+A DM asked for in a Meta comment thread is the comment's private reply while it has none;
+after that it goes to the customer's DM thread once they wrote there, or is refused
+(`platform_rules.route_dm`): Meta accepts one private reply per comment. A public reply on
+Instagram answers the customer's latest comment still shown (Instagram takes none under a
+hidden comment), or is refused when they are all hidden.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from workstation import audit, db, permissions
+from workstation import audit, db, permissions, platform_rules
 from workstation.clock import Clock, utcnow
 from workstation.models import ActorKind, AuthorKind, Outbox, OutboxState
 from workstation.replies import guardrails, render, rotation, slots
@@ -70,6 +76,11 @@ class Draft:
     problems: tuple[str, ...] = ()
     """What makes the draft incomplete: missing slot values, refused values."""
     violations: tuple[Violation, ...] = ()
+    asked_in: int | None = None
+    """The conversation the reply was asked for, when it goes to another one (a DM
+    redirected to the customer's DM thread, `conversation_id`); None when it stays."""
+    note: str = ""
+    """Why it goes to another conversation; '' when it stays."""
 
     @property
     def sendable(self) -> bool:
@@ -159,12 +170,14 @@ def draft_reply(
     sender = resolve_agent(conn, agent, bot=bot)
     if template_id is None:
         channel = channel or ("dm" if thread.kind == "dm" else "public")
-        draft = Draft(conversation_id, text or "", channel, lang or thread.lang, sender)
+        thread, route = _routed(conn, thread, channel)
+        draft = Draft(thread.id, text or "", channel, lang or thread.lang, sender)
     else:
         template = _template(registry, template_id, lang or thread.lang)
         if channel is None:
             dm = thread.kind == "dm" or template.channel == "dm"
             channel = "dm" if dm else "public"
+        thread, route = _routed(conn, thread, channel)
         draft, fixed = _render(conn, thread, template, sender, channel, values or {},
                                choices, seed, now)
         if text is not None and text != draft.text:
@@ -174,7 +187,28 @@ def draft_reply(
             draft = replace(draft, text=text, keys={}, problems=(*fixed, *left))
     if not draft.text.strip():
         draft = replace(draft, problems=(*draft.problems, "the reply is empty"))
-    return _checked(draft, thread, config, now)
+    if thread.id != conversation_id:
+        draft = replace(draft, asked_in=conversation_id, note=route.note)
+    return _checked(draft, thread, config, now, route)
+
+
+def _routed(conn: Connection, thread: Thread, channel: str
+            ) -> tuple[Thread, platform_rules.Route]:
+    """The thread a reply on `channel` goes to (and the message it answers), or why the
+    platform would refuse it (`platform_rules`: one private reply per Meta comment, no public
+    reply under a hidden Instagram comment)."""
+    if channel != "dm":
+        target, refusal = platform_rules.public_reply_target(
+            conn, platform=thread.platform, conversation_id=thread.id, comment_id=thread.reply_to)
+        if target != thread.reply_to:
+            thread = replace(thread, reply_to=target)
+        return thread, platform_rules.Route(thread.id, refusal=refusal, code="hidden_comment")
+    route = platform_rules.route_dm(
+        conn, conversation_id=thread.id, platform=thread.platform, kind=thread.kind,
+        contact_id=thread.contact_id, comment_id=thread.reply_to)
+    if route.conversation_id != thread.id:
+        thread = load_thread(conn, route.conversation_id)
+    return thread, route
 
 
 def _template(registry: Registry | None, template_id: str, lang: str) -> Template:
@@ -233,10 +267,14 @@ def _context(thread: Thread, draft: Draft, now: datetime) -> guardrails.ReplyCon
 
 
 def _checked(
-    draft: Draft, thread: Thread, config: GuardrailConfig | None, now: datetime
+    draft: Draft, thread: Thread, config: GuardrailConfig | None, now: datetime,
+    route: platform_rules.Route | None = None,
 ) -> Draft:
+    """The draft with its violations: the guardrails', and the platform's refusal."""
     config = config or guardrails.load_config_file()
     found = guardrails.check(draft.text, _context(thread, draft, now), config)
+    if route is not None and route.refusal:
+        found.insert(0, Violation(route.code, route.refusal))
     return replace(draft, violations=tuple(found))
 
 
@@ -306,14 +344,17 @@ def queue_reply(
     config = config or guardrails.load_config_file()
     actor = _actor(draft.sender)
     existing = conn.execute(select(_OUTBOX).where(_O.idempotency_key == key)).one_or_none()
+    asked = draft.asked_in or draft.conversation_id
+    thread, route = _routed(conn, load_thread(conn, asked), draft.channel)
     if existing is not None:
-        if existing.conversation_id != draft.conversation_id or existing.text != draft.text:
+        if existing.conversation_id not in (asked, thread.id) or existing.text != draft.text:
             raise ReplyError(f"idempotency key {key!r} was already used for another reply")
         return view(existing)
-    thread = load_thread(conn, draft.conversation_id)
-    checked = _checked(draft, thread, config, now)
+    draft = replace(draft, conversation_id=thread.id,
+                    asked_in=asked if asked != thread.id else None, note=route.note)
+    checked = _checked(draft, thread, config, now, route)
     if checked.sendable:
-        return _queue(conn, thread, draft, key, actor, now)
+        return _queue(conn, thread, draft, key, actor, now, asked=asked)
     audit.record(conn, "reply.blocked", **actor, conversation_id=thread.id, at=now,
                  details={"template_id": draft.template_id, "channel": draft.channel,
                           "reasons": checked.reasons,
@@ -322,7 +363,10 @@ def queue_reply(
 
 
 def _queue(conn: Connection, thread: Thread, draft: Draft, key: str, actor: dict[str, Any],
-           now: datetime, outbox_id: int | None = None) -> OutboxView:
+           now: datetime, outbox_id: int | None = None, asked: int | None = None
+           ) -> OutboxView:
+    """Write the outbox row (or fill the drafted one), the thread's copy, rotation and audit;
+    `asked` is the conversation the reply was asked for, when it went to another."""
     row = {
         "conversation_id": thread.id, "reply_to_external_id": thread.reply_to,
         "channel": draft.channel, "text": draft.text, "author_kind": draft.sender.author_kind,
@@ -344,10 +388,13 @@ def _queue(conn: Connection, thread: Thread, draft: Draft, key: str, actor: dict
     if draft.template_id and draft.keys:
         rotation.remember(conn, draft.template_id, draft.lang, draft.keys, outbox_id=outbox_id,
                           conversation_id=thread.id, contact_id=thread.contact_id, now=now)
+    details: dict[str, Any] = {"outbox_id": outbox_id, "template_id": draft.template_id,
+                               "channel": draft.channel, "lang": draft.lang, "key": key,
+                               "chars": len(draft.text)}
+    if asked is not None and asked != thread.id:
+        details["asked_in"] = asked
     audit.record(conn, "reply.queued", **actor, conversation_id=thread.id, at=now,
-                 details={"outbox_id": outbox_id, "template_id": draft.template_id,
-                          "channel": draft.channel, "lang": draft.lang, "key": key,
-                          "chars": len(draft.text)})
+                 details=details)
     return view(conn.execute(select(_OUTBOX).where(_O.id == outbox_id)).one())
 
 
@@ -375,13 +422,12 @@ def compose_drafts(engine: Engine, *, limit: int = 200, clock: Clock = utcnow) -
             try:
                 draft = draft_reply(conn, row.conversation_id, row.template_id,
                                     channel=row.channel, bot=True, config=config, now=now)
-                thread = load_thread(conn, row.conversation_id)
-                checked = _checked(draft, thread, config, now)
-                if checked.sendable:
-                    _queue(conn, thread, draft, row.idempotency_key, _actor(draft.sender), now,
-                           outbox_id=row.id)
+                if draft.sendable:
+                    _queue(conn, load_thread(conn, draft.conversation_id), draft,
+                           row.idempotency_key, _actor(draft.sender), now, outbox_id=row.id,
+                           asked=row.conversation_id)
                     continue
-                reasons = checked.reasons
+                reasons = draft.reasons
             except (ReplyError, LookupError) as exc:
                 reasons = [str(exc)]
             conn.execute(update(_OUTBOX).where(_O.id == row.id).values(

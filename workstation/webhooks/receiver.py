@@ -111,10 +111,11 @@ class Receiver:
         """Put each DM in the thread the store already has with that customer.
 
         A webhook names the customer, as the poller does (`dm:<customer id>`, see
-        connectors/meta.py), so the key usually matches already. Stores from before that
-        key hold DM conversations keyed by Meta's conversation id: a DM joins the customer's
-        latest DM conversation on that platform, whatever its key (the connector sends into
-        either kind); a customer never seen before gets `dm:<customer id>`.
+        connectors/meta.py), so the key usually matches already (migration 0013 re-keyed
+        the threads an older poller keyed by Meta's conversation id). A DM thread keyed
+        otherwise (taken in from a file) still gets the customer's DMs: a DM joins the
+        customer's latest DM conversation on that platform, whatever its key; a customer
+        never seen before gets `dm:<customer id>`.
         """
         wanted = {(e["platform"], e["thread"][3:]) for e in events
                   if e["kind"] == "dm" and str(e.get("thread", "")).startswith("dm:")}

@@ -21,7 +21,8 @@ leadership always ends before the claim expires and a new leader reconciles the 
 
 Rows of platforms with no connector configured are never claimed: they wait, queued. A DM
 whose messaging window closed while it waited fails with the reason, since sending it would
-be refused (or worse, count against the page).
+be refused (or worse, count against the page), and so does a second private reply to one
+Meta comment (rows queued before the replies service knew Meta accepts one per comment).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, select
 
-from workstation import db
+from workstation import db, platform_rules
 from workstation.clock import Clock, utcnow
 from workstation.connectors.base import (
     Connector,
@@ -233,7 +234,7 @@ def _send_one(engine: Engine, connector: Connector, target: Target, clock: Clock
     """Send one claimed row and record the outcome: the report's field to count, and when
     its platform asked us to wait, the time until which it must not be called again."""
     item = target.item
-    refusal = _refusal(target, clock)
+    refusal = _refusal(engine, target, clock)
     if refusal:
         _settle(outbox.mark_failed, engine, item.outbox_id, refusal, clock, retryable=False)
         return "failed", None
@@ -268,13 +269,24 @@ def _send_one(engine: Engine, connector: Connector, target: Target, clock: Clock
     return "sent", None
 
 
-def _refusal(target: Target, clock: Clock) -> str:
+def _refusal(engine: Engine, target: Target, clock: Clock) -> str:
     """Why the row must not be sent at all ('' when it may)."""
     item = target.item
     if item.channel not in CHANNELS:
         return f"unknown channel {item.channel!r}"
     if item.channel != "dm":
         return ""
+    if item.kind != "dm" and item.platform in platform_rules.PRIVATE_REPLY_PLATFORMS:
+        # A conversation's rows go out in order, one at a time: an earlier row to the same
+        # comment has settled by now, so sent or unknown is the comment's one private reply.
+        with db.read(engine) as conn:
+            taken = platform_rules.private_reply_taken(
+                conn, target.conversation_id, item.reply_to, exclude=item.outbox_id,
+                states=(OutboxState.SENT.value, OutboxState.UNKNOWN.value))
+        if taken is not None:
+            name = platform_rules.NAMES.get(item.platform, item.platform)
+            return (f"{name} accepts one private reply per comment and reply #{taken} is "
+                    "this comment's")
     ctx = ReplyContext(platform=item.platform, channel="dm", kind=item.kind,
                        author_kind=AuthorKind.AGENT.value if item.human_agent else "bot",
                        now=clock(), last_inbound_at=target.last_inbound_at)

@@ -150,8 +150,12 @@ def test_private_reply_to_a_comment_once(meta: MetaConnector, control: Control) 
     [dm] = control.sent("dm")
     assert dm["target"] == comment["id"]
     assert meta.find_sent(item) == dm["id"]
-    with pytest.raises(Rejected, match="code 10"):
+    with pytest.raises(Rejected) as refused:
         meta.send(item)
+    assert refused.value.code == "10900" and str(refused.value).startswith(
+        "meta: POST 104000000000001/messages: (#10900) Activity already replied to (code "
+        "10900): Meta accepts one private reply per comment and this comment has one")
+    assert len(control.sent("dm")) == 1
 
 
 def test_hide_unhide_delete_and_their_reconciliation(meta: MetaConnector, control: Control
@@ -208,11 +212,11 @@ def test_a_dm_whose_connection_dropped_is_found_by_reading_the_thread(
     assert meta.find_sent(item) == dm["id"]
 
 
-def test_a_dm_thread_is_resolved_to_its_conversation_once_and_old_keys_still_work(
+def test_a_dm_thread_is_resolved_to_its_conversation_once_whatever_its_key(
     meta: MetaConnector, control: Control, sandbox: SandboxServer
 ) -> None:
     """A `dm:` thread the connector never polled (it came by webhook) is looked up by the
-    customer's id, then remembered; a Graph conversation id (an older store) is used as is."""
+    customer's id, then remembered; a thread keyed otherwise (from a file) by its customer."""
     asked = control.inject("instagram_dm", "toujours ouvert dimanche ?")
     other = control.inject("instagram_dm", "et le samedi ?")
     meta.ids  # noqa: B018
@@ -222,7 +226,7 @@ def test_a_dm_thread_is_resolved_to_its_conversation_once_and_old_keys_still_wor
     second = meta.send(outgoing("dm", "instagram", "dm", f"dm:{asked['author']}", asked["id"],
                                 asked["author"], "Et le samedi aussi."))
     assert control.state()["requests"] - requests == 2  # the window read and the send only
-    legacy = meta.send(outgoing("dm", "instagram", "dm", other["root"], other["id"],
+    legacy = meta.send(outgoing("dm", "instagram", "dm", "imported-thread-7", other["id"],
                                 other["author"], "Oui."))
     sent = {s["id"]: s for s in control.sent("dm")}
     assert sent[first]["target"] == sent[second]["target"] == asked["author"]

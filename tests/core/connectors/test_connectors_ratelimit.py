@@ -93,6 +93,36 @@ def test_an_exhausted_budget_waits_for_its_reset_and_a_low_one_spaces_calls() ->
     limiter.check("GET dm_events")  # the window has reset
 
 
+def test_a_meta_budget_past_80_percent_used_spaces_calls_in_every_process(
+    engine: Engine,
+) -> None:
+    clock = FrozenClock(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
+    here: list[float] = []
+    there: list[float] = []
+    calm = Limiter(None, "meta:def", clock=clock, sleep=here.append)
+    calm.observe("", Budget(remaining=40, limit=100))  # 60 % used: calls go at once
+    calm.check()
+    assert here == []
+    limiter = Limiter(engine, "meta:abc", clock=clock, sleep=here.append)
+    limiter.observe("", Budget(remaining=10, limit=100))  # 90 % used
+    other = Limiter(engine, "meta:abc", clock=clock, sleep=there.append)  # another process
+    limiter.check()
+    other.check()
+    assert here == there == [1.0]  # half of the pace: halfway from 80 % to 100 %
+    limiter.observe("", Budget(remaining=0, limit=100))
+    limiter.check()
+    assert here[-1] == 2.0  # Meta throttles at 100 %: the longest pause, not a refusal
+    limiter.block("", 30)  # a throttle: refused while it lasts, not paced once it is over
+    with pytest.raises(RateLimited):
+        limiter.check()
+    clock.advance(seconds=31)
+    limiter.check()
+    limiter.observe("", Budget(remaining=5, limit=100))
+    clock.advance(minutes=3)  # no usage reported since: Meta sends none once it is low
+    limiter.check()
+    assert len(here) == 2
+
+
 def test_meta_usage_headers_become_a_percentage_budget() -> None:
     now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
     headers = {

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from sqlalchemy import Engine
+
 from tests.core.leads.conftest import Chat
-from workstation import paths
+from workstation import audit, paths
+from workstation.clock import FrozenClock
 from workstation.workers.reminders import run_due
 
 
@@ -16,7 +19,15 @@ def nudges(chat: Chat) -> list[dict]:
     return [o for o in chat.outbox() if o["idempotency_key"].startswith("lead-reminder:")]
 
 
-def test_a_quiet_lead_is_reminded_at_most_twice(chat: Chat) -> None:
+@pytest.fixture
+def tiktok(engine: Engine, clock: FrozenClock) -> Chat:
+    """A commenter on TikTok: no messaging window and no one-private-reply rule there, so
+    nothing but the reminders' own limit stops them."""
+    return Chat(engine, clock, platform="tiktok")
+
+
+def test_a_quiet_lead_is_reminded_at_most_twice(tiktok: Chat) -> None:
+    chat = tiktok
     chat.comment("How much is the Moulin M2? I'd like to order one")
     (pending,) = [r for r in chat.reminders() if r["state"] == "pending"]
     assert pending["due_at"] == chat.clock() + timedelta(hours=20)
@@ -28,6 +39,19 @@ def test_a_quiet_lead_is_reminded_at_most_twice(chat: Chat) -> None:
     assert {o["template_id"] for o in sent} == {"lead-reminder"}
     assert all(o["text"] and "‹" not in o["text"] for o in sent)  # every slot was filled
     assert not [r for r in chat.reminders() if r["state"] == "pending"]
+
+
+def test_a_commenter_who_never_wrote_privately_gets_no_second_dm(chat: Chat) -> None:
+    """The bot's first question was the Instagram comment's one private reply: a reminder
+    cannot reach the customer until they write privately, so none is queued."""
+    chat.comment("How much is the Moulin M2? I'd like to order one")
+    asked = chat.outbox()
+    assert [o["channel"] for o in asked] == ["dm"]
+    chat.clock.advance(hours=21)
+    run_due(chat.engine, clock=chat.clock)
+    assert nudges(chat) == [] and chat.outbox() == asked
+    [due] = [e for e in audit.list_events(chat.engine, action="reminder.due")]
+    assert due.details["sent"] is False
 
 
 def test_a_reply_cancels_the_reminder(chat: Chat) -> None:
@@ -56,8 +80,9 @@ def test_unsubscribe_in_english(chat: Chat) -> None:
     assert chat.state()["status"] == "stopped"
 
 
-def test_the_limit_comes_from_flows_toml(chat: Chat, tmp_path: Path,
+def test_the_limit_comes_from_flows_toml(tiktok: Chat, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    chat = tiktok
     source = paths.shipped("flows.toml").read_text(encoding="utf-8")
     custom = tmp_path / "flows.toml"
     custom.write_text(source.replace("max = 2 ", "max = 1 "), encoding="utf-8")

@@ -109,6 +109,34 @@ def test_send_api_enforces_the_messaging_window(api: httpx.Client, control: Cont
     assert [s["messaging_type"] for s in control.sent("dm")] == ["RESPONSE", "MESSAGE_TAG"]
 
 
+def test_send_api_takes_one_private_reply_per_comment(api: httpx.Client,
+                                                     control: Control) -> None:
+    comment = control.inject("instagram_comment", "c'est combien ?", created_at=ago(hours=2))
+    person = comment["author"]
+
+    def send(recipient: dict[str, str]) -> httpx.Response:
+        return api.post(f"/v21.0/{PAGE_ID}/messages",
+                        json={"recipient": recipient, "message": {"text": "En MP !"},
+                              "messaging_type": "RESPONSE"})
+
+    first = send({"comment_id": comment["id"]})
+    assert first.status_code == 200 and first.json()["recipient_id"] == person
+    second = send({"comment_id": comment["id"]})
+    assert second.status_code == 400
+    error = second.json()["error"]
+    assert {k: error[k] for k in ("message", "type", "code")} == {
+        "message": "(#10900) Activity already replied to", "type": "OAuthException",
+        "code": 10900}
+    assert error["fbtrace_id"]
+    # Nor may the brand write in the thread the private reply opened until the person answers.
+    assert send({"id": person}).json()["error"]["error_subcode"] == 2018278
+    answer = control.inject("instagram_dm", "oui ?", author=person)
+    assert send({"id": person}).status_code == 200
+    sent = control.sent("dm")
+    assert [s["target"] for s in sent] == [comment["id"], person]
+    assert sent[0]["conversation"] == sent[1]["conversation"] == answer["root"]
+
+
 def test_inspection_counts_what_arrived_and_injects_what_a_test_needs(
     api: httpx.Client, control: Control, sandbox: SandboxServer
 ) -> None:

@@ -171,6 +171,24 @@ def test_a_bot_dm_past_the_standard_window_needs_a_person(engine: Engine,
     assert [(p.text, p.human_agent) for p in fake.posted] == [("person", True)]
 
 
+def test_a_second_private_reply_to_one_comment_fails_without_calling_meta(
+    engine: Engine, clock: FrozenClock,
+) -> None:
+    """Rows queued before the replies service knew the rule: the first DM to the comment
+    goes, the second would be refused by Meta and is not sent; another comment's goes."""
+    conv = add_thread(engine, platform="facebook")
+    first = queue_reply(engine, conv, channel="dm", text="one", reply_to="c-1")
+    second = queue_reply(engine, conv, channel="dm", text="two", reply_to="c-1")
+    other = queue_reply(engine, conv, channel="dm", text="three", reply_to="c-2")
+    fake = FakeConnector(platforms=("facebook",))
+    assert send(engine, fake, clock) == {"sent": 2, "failed": 1}
+    assert [p.text for p in fake.posted] == ["one", "three"]
+    row = outbox_row(engine, second)
+    assert row.state == "failed" and row.last_error == (
+        f"Facebook accepts one private reply per comment and reply #{first} is this comment's")
+    assert outbox_row(engine, other).state == "sent"
+
+
 def test_a_stopping_worker_gives_claimed_replies_back(engine: Engine,
                                                       clock: FrozenClock) -> None:
     conv = add_thread(engine)

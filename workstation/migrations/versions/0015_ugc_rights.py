@@ -5,7 +5,7 @@ the media shared), the creator and how to credit them, the usage window and the 
 consent was withdrawn. Rows asked for before this keep empty values: nothing was recorded.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
