@@ -3,14 +3,15 @@
 The panel needs the first-response family per platform and day, fast, every few seconds;
 reports need more cuts, once: how fast the *next* replies of a thread come, volume and
 sentiment per campaign and per agent, and which posts drew the most engagement. Each is one
-SQL statement over the period's conversations (the `ix_conversation_created` index) or their
-messages (the `ix_message_thread` index), so a monthly report stays within seconds on a
-million messages.
+SQL statement over the period's conversations (the `ix_conversation_kpi` index) or the
+replies that answered (the `ix_message_response` index, with the wait stored on each), so a
+monthly report stays within a second or two on a million messages.
 
 Definitions:
-- *next response time*: for each reply of ours after the first, the time since the first
-  customer message it answers (the earliest one after our previous reply); counted in open
-  hours when the conversation's SLA policy pauses outside its calendar, like first responses;
+- *next response time*: for each answer of ours after the first, the time since the first
+  customer message it answers (the earliest one after our previous answer; the bot's
+  messages do not answer, see `response_times`); counted in open hours when the
+  conversation's SLA policy pauses outside its calendar, like first responses;
 - *engagement* of a post: its likes + shares (the platform's counters, as last synced) + its
   comments: the messages of the comment threads opened under it in the period, ours included
   as the platforms count them (the threads' stored `message_count`: no message is read);
@@ -22,17 +23,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, func, literal, literal_column, select, union_all
 from sqlalchemy.engine import Engine
 
 from . import db
-from .kpi import LOOKBACK, NEEDS_REPLY, Spread, _clamp, _first_response, _percentile
+from .kpi import LOOKBACK, NEEDS_REPLY, Spread, open_clocks, parse_values, spread_of, values_text
 from .models import Agent, Conversation, Lead, Message, Post
 from .sla import SlaPolicy
-from .sqltime import epoch
+from .sqltime import at_least_zero, epoch
 
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _M = Message.__table__.c  # type: ignore[attr-defined]
@@ -111,73 +111,41 @@ def next_response(
 ) -> Durations:
     """Next response times of the conversations that started in [start, end).
 
-    A customer message opens a *turn* when it follows one of our replies; our first reply
-    after it closes the turn. The first turn of a thread is its first response (see
-    `kpi.compute`); the others are next responses.
+    Each reply that answered a waiting customer carries how long they had waited
+    (`message.response_seconds`, see `response_times`); the first of a thread is its first
+    response (see `kpi.compute`), the others are next responses. Only threads with two round
+    trips or more have one (the stored exchange count): the others' replies are not read.
     """
     dialect = engine.dialect.name
-    # Only threads with two round trips or more can have a next response (the stored
-    # exchange count): the others' messages are never read.
-    conv = (select(_C.id, _C.sla_policy, epoch(dialect, _C.first_response_at).label("fr"))
+    conv = (select(_C.id, _C.sla_policy, _C.first_response_at)
             .where(_C.created_at >= start, _C.created_at < end, _C.exchange_count >= 2,
                    _C.first_response_at.is_not(None))
             .cte("nr_conv"))
-    inbound = case((_M.direction == "in", 1), else_=0)
-    ordered = (
-        select(
-            _M.conversation_id.label("cid"), conv.c.sla_policy.label("policy"),
-            conv.c.fr.label("first"), inbound.label("inbound"),
-            epoch(dialect, _M.created_at).label("at"),
-            func.lag(inbound).over(partition_by=_M.conversation_id,
-                                   order_by=(_M.created_at, _M.id)).label("prev"),
-        )
+    replies = (  # through the partial index `ix_message_response`: answers only
+        select(conv.c.sla_policy.label("policy"), epoch(dialect, _M.created_at).label("at"),
+               _M.response_seconds.label("waited"))
         .join(conv, conv.c.id == _M.conversation_id)
-        .cte("nr_ordered")
-    )
-    o = ordered.c
-    opens = case((and_(o.inbound == 1, func.coalesce(o.prev, 0) == 0), o.at))
-    turns = (
-        select(
-            o.policy, o.inbound, o.prev, o.at, o.first,
-            func.max(opens).over(partition_by=o.cid, order_by=o.at,
-                                 rows=(None, 0)).label("opened"),
-        )
-        .cte("nr_turns")
+        .where(_M.response_seconds.is_not(None), _M.created_at > conv.c.first_response_at)
+        .cte("nr_replies")
         .prefix_with("MATERIALIZED")  # times computed once, not at each node of the clock
     )
-    t = turns.c
-    w = SimpleNamespace(fr=t.at, st=t.opened, policy=t.policy)
-    durations = (  # replies closing a turn, after the first response
-        select(_clamp(_first_response(w, start - LOOKBACK, end, policies or {})).label("v"))
-        .where(t.inbound == 0, t.prev == 1, t.at > t.first, t.opened.is_not(None))
+    r = replies.c
+    wall = r.waited
+    whens = [(r.policy.in_(names), clock.sql(r.at) - clock.sql(r.at - r.waited))
+             for names, clock in open_clocks(policies or {}, start - LOOKBACK, end)]
+    durations = (
+        select(at_least_zero(dialect, case(*whens, else_=wall) if whens else wall).label("v"))
         .cte("nr_durations").prefix_with("MATERIALIZED")
     )
     return _durations(engine, durations.c.v, durations)
 
 
 def _durations(engine: Engine, column: Any, source: Any) -> Durations:
-    n = select(func.count()).select_from(source).scalar_subquery()
-    parts = [select(literal("n"), literal(0, Integer), func.count(column),
-                    func.sum(column)).select_from(source)]
-    for percent in (50, 90):
-        low = (n - 1) * percent // 100
-        around = (select(column.label("v")).select_from(source).order_by(column).limit(2)
-                  .offset(low).subquery())
-        parts.append(select(literal("p"), literal(percent, Integer), literal_column("0"),
-                            around.c.v))
+    query = select(func.count(column), func.sum(column),
+                   values_text(engine.dialect.name, column)).select_from(source)
     with db.read(engine) as conn:
-        rows = conn.execute(union_all(*parts)).all()
-    count = total = 0.0
-    ranks: dict[int, list[float]] = {}
-    for kind, percent, c, v in rows:
-        if kind == "n":
-            count, total = c or 0, v or 0.0
-        elif v is not None:
-            ranks.setdefault(int(percent), []).append(float(v))
-    count = int(count)
-    return Durations(count, total / count if count else None,
-                     Spread(_percentile(ranks.get(50), count, 50),
-                            _percentile(ranks.get(90), count, 90)))
+        count, total, values = conn.execute(query).one()
+    return Durations(count, total / count if count else None, spread_of(parse_values(values)))
 
 
 def breakdown(engine: Engine, start: datetime, end: datetime, by: str) -> list[Group]:
