@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, tuple_
 
-from workstation import audit, bulk
+from workstation import audit, bulk, response_times
 from workstation.db import insert_ignore
 from workstation.automation import Automation
 from workstation.events import Event
@@ -55,6 +55,8 @@ class Batch:
         self.source = source
         self.counts = Counts()
         self.automation = Automation(conn, pipeline.rules, now)
+        self.reordered: set[int] = set()
+        """Conversations that took in a message older than one they already had."""
 
     def write(self, events: list[Event], signals: list[Signals]) -> Counts:
         """Store the batch; returns what it did."""
@@ -86,6 +88,10 @@ class Batch:
                 "received_at": self.now, "extra": event.extra, "response_seconds": waits.get(key),
             })
         bulk.insert(self.conn, Message.__table__, rows, ignore_conflicts=True)  # type: ignore[arg-type]
+        if self.reordered:
+            # The waits folded in follow arrival; a late message can change whom a reply
+            # answered, so those threads are worked out again from their messages.
+            response_times.refresh(self.conn, sorted(self.reordered))
         self.counts.ingested += len(rows)
         self.automation.flush()
         return self.counts
@@ -330,6 +336,9 @@ class Batch:
     ) -> bool:
         """Triage and fold messages (oldest first) into a conversation; True if reopened."""
         reopened = False
+        newest = state["last_message_at"] if state["message_count"] else None
+        if newest is not None and items[0][0].created_at < newest:
+            self.reordered.add(state["id"])
         for event, signal in items:
             contact = contacts.get((event.platform, event.author.id))
             thread = Thread(exchanges=state["exchange_count"], messages=state["message_count"],
