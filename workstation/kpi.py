@@ -185,7 +185,7 @@ def compute(
                                                                  zone))
     statement = _statement(engine.dialect.name, start, bounds, timers, tuple(spreads),
                            tuple(spread_scopes))
-    with db.read(engine) as conn:
+    with db.read(engine, jit=False) as conn:
         rows = conn.execute(statement, {"kpi_end": now}).all()
     tallies: dict[tuple[str, int], Tally] = {}
     spread: dict[tuple[str, str], Spread] = {}

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Float, case, cast, extract, func, literal_column
+from sqlalchemy import Float, case, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from .sla import Calendar
@@ -40,7 +40,8 @@ def epoch(dialect: str, column: ColumnElement[datetime]) -> ColumnElement[float]
     """Unix seconds of a stored UTC datetime column, on `dialect` ("sqlite" or "postgresql")."""
     if dialect == "sqlite":
         return (func.julianday(column) - _UNIX_JULIAN_DAY) * 86400.0
-    return cast(extract("epoch", column), Float)
+    # date_part gives the double that EXTRACT's numeric rounds to, without the numeric.
+    return func.date_part("epoch", column, type_=Float)
 
 
 def moment(value: float) -> datetime:
