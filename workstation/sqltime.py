@@ -50,7 +50,10 @@ def moment(value: float) -> datetime:
 
 
 def at_least_zero(dialect: str, x: ColumnElement[float]) -> ColumnElement[float]:
-    """`x`, or 0 where it is negative; NULL stays NULL. One evaluation of `x`, not two."""
+    """`x`, or 0 where it is negative, evaluating `x` once (a `CASE` would evaluate it twice).
+
+    `x` must not be NULL: SQLite's `max` gives NULL, PostgreSQL's `greatest` 0.
+    """
     if dialect == "sqlite":
         return func.max(x, number(0.0))
     return func.greatest(x, number(0.0))
@@ -61,26 +64,12 @@ def number(value: float) -> ColumnElement[float]:
     return literal_column(repr(float(value)), Float)
 
 
-def bucket(x: ColumnElement[float], bounds: Sequence[float]) -> ColumnElement[int]:
-    """The index `i` such that `bounds[i] <= x < bounds[i + 1]`; -1 below, len-1 above.
-
-    `bounds` must be increasing; the result is a balanced tree of comparisons.
-    """
-
-    def tree(lo: int, hi: int) -> ColumnElement[int]:
-        # x is known to lie in [bounds[lo], bounds[hi]) here (or beyond, at the ends).
-        if hi - lo <= 1:
-            return literal_column(str(lo))
-        mid = (lo + hi) // 2
-        return case((x < number(bounds[mid]), tree(lo, mid)), else_=tree(mid, hi))
-
-    if not bounds:
-        return literal_column("-1")
-    return case((x < number(bounds[0]), literal_column("-1")), else_=tree(0, len(bounds)))
-
-
 def bucket_at(column: ColumnElement[datetime], bounds: Sequence[datetime]) -> ColumnElement[int]:
-    """`bucket` for a stored time, compared with `bounds` (increasing times) as it is stored."""
+    """The index `i` such that `bounds[i] <= column < bounds[i + 1]`; -1 below, len-1 above.
+
+    `bounds` must be increasing times; the result is a balanced tree of comparisons of the
+    stored time with them.
+    """
 
     def tree(lo: int, hi: int) -> ColumnElement[int]:
         if hi - lo <= 1:
