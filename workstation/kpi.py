@@ -173,16 +173,16 @@ def compute(
         policies: the SLA policies of rules.toml; conversations whose policy pauses outside
             its calendar's hours have their first response timed in open hours.
         spreads: the durations of `SPREADS` to compute medians and 90th percentiles of.
-        spread_scopes: for which scopes ("" for all platforms, or platform names); each costs
-            a bounded sort, so a screen asks only for the scope it shows.
+        spread_scopes: for which scopes ("" for all platforms, or platform names); each reads
+            the scope's values back, so a screen asks only for the scope it shows.
     """
     zone = zone or ZoneInfo("UTC")
     start, dates = window(now, days, zone)
     bounds = tuple(_midnight(d, zone) for d in dates)
     # The clocks run to the end of the window's last day, so a panel refreshed all day long
     # builds its statement once (`now` is a parameter).
-    timers = open_clocks(policies or {}, start - LOOKBACK, _midnight(dates[-1] + timedelta(days=1),
-                                                                 zone))
+    last = _midnight(dates[-1] + timedelta(days=1), zone)
+    timers = open_clocks(policies or {}, start - LOOKBACK, last)
     statement = _statement(engine.dialect.name, start, bounds, timers, tuple(spreads),
                            tuple(spread_scopes))
     with db.read(engine, jit=False) as conn:
@@ -231,13 +231,13 @@ def _statement(
                                      _C.first_response_due <= end))), 1), else_=0)
             .label("miss"),
             case((and_(needs, _C.first_response_at.is_not(None)), at_least_zero(
-                dialect, open_time(dialect, _C.sla_policy, began, _C.first_response_at,
-                                   clocks))))
+                dialect, _open_time(dialect, _C.sla_policy, began, _C.first_response_at,
+                                    clocks))))
             .label("frt"),
             case((_C.resolved_at.is_not(None), at_least_zero(
                 dialect, epoch(dialect, _C.resolved_at) - epoch(dialect, began))))
             .label("resolution"),
-            lead_column().label("lead"),
+            _lead().label("lead"),
         )
         .where(_C.created_at >= start, _C.created_at < end)
         .cte("kpi_rows")
@@ -273,7 +273,7 @@ def _statement(
     return union_all(*parts)
 
 
-def lead_column() -> ColumnElement[Any]:
+def _lead() -> ColumnElement[Any]:
     """Per conversation: NULL without a lead, 1 when one of its leads became a customer,
     else 0 (one look into the lead index by conversation)."""
     return (
@@ -283,7 +283,7 @@ def lead_column() -> ColumnElement[Any]:
     )
 
 
-def open_time(
+def _open_time(
     dialect: str, policy: ColumnElement[str], since: ColumnElement[datetime],
     until: ColumnElement[datetime], clocks: Clocks,
 ) -> ColumnElement[float]:
