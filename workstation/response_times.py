@@ -22,12 +22,13 @@ thread's messages, for the migration that fills stores written before, and for t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
+
+from . import bulk
 
 WITHDRAWN = ("failed", "cancelled")
 """Delivery states (`message.extra["delivery"]`) of a reply that never reached the customer."""
@@ -46,8 +47,7 @@ _CONVERSATION = sa.table(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Said:
+class Said(NamedTuple):
     """One message of a thread, as far as waiting goes."""
 
     id: int
@@ -83,6 +83,30 @@ def waits(thread: Iterable[Said]) -> dict[int, float]:
 def refresh(conn: Connection, conversation_ids: Sequence[int]) -> None:
     """Work `first_message_at` and the replies' `response_seconds` out again from the messages
     of these conversations, and store them."""
+    conn.execute(_CONVERSATION.update().where(_CONVERSATION.c.id.in_(conversation_ids))
+                 .values(first_message_at=_FIRST_MESSAGE))
+    _refresh_waits(conn, conversation_ids)
+
+
+def refresh_all(conn: Connection, page: int = 2_000) -> None:
+    """`refresh` every conversation of the store (the waits `page` conversations at a time)."""
+    conn.execute(_CONVERSATION.update().values(first_message_at=_FIRST_MESSAGE))
+    ids = _CONVERSATION.c.id
+    after = 0
+    while True:
+        chunk = list(conn.execute(sa.select(ids).where(ids > after).order_by(ids).limit(page))
+                     .scalars())
+        if not chunk:
+            return
+        _refresh_waits(conn, chunk)
+        after = chunk[-1]
+
+
+_FIRST_MESSAGE = (sa.select(sa.func.min(_MESSAGE.c.created_at))
+                  .where(_MESSAGE.c.conversation_id == _CONVERSATION.c.id).scalar_subquery())
+
+
+def _refresh_waits(conn: Connection, conversation_ids: Sequence[int]) -> None:
     m = _MESSAGE.c
     query = (
         sa.select(m.id, m.conversation_id, m.created_at, m.direction, m.author_kind, m.deleted,
@@ -93,30 +117,10 @@ def refresh(conn: Connection, conversation_ids: Sequence[int]) -> None:
     threads: dict[int, list[Any]] = {}
     for row in conn.execute(query):
         threads.setdefault(row.conversation_id, []).append(row)
-    firsts, changed = [], []
-    for conversation_id, rows in threads.items():
-        firsts.append({"b_id": conversation_id, "b_at": rows[0].created_at})
-        found = waits(Said(r.id, r.created_at, r.direction == "in",
-                           is_answer(r.direction, r.author_kind, r.deleted, r[6]))
-                      for r in rows)
-        changed.extend({"b_id": r.id, "b_seconds": found.get(r.id)} for r in rows
-                       if found.get(r.id) != r.response_seconds)
-    if firsts:
-        conn.execute(_CONVERSATION.update().where(_CONVERSATION.c.id == sa.bindparam("b_id"))
-                     .values(first_message_at=sa.bindparam("b_at")), firsts)
-    if changed:
-        conn.execute(_MESSAGE.update().where(m.id == sa.bindparam("b_id"))
-                     .values(response_seconds=sa.bindparam("b_seconds")), changed)
-
-
-def refresh_all(conn: Connection, page: int = 2_000) -> None:
-    """`refresh` every conversation of the store, `page` conversations at a time."""
-    ids = _CONVERSATION.c.id
-    after = 0
-    while True:
-        chunk = list(conn.execute(sa.select(ids).where(ids > after).order_by(ids).limit(page))
-                     .scalars())
-        if not chunk:
-            return
-        refresh(conn, chunk)
-        after = chunk[-1]
+    changed = []
+    for rows in threads.values():
+        found = waits([Said(r[0], r[2], r[3] == "in", is_answer(r[3], r[4], r[5], r[6]))
+                       for r in rows])
+        changed.extend({"id": r[0], "response_seconds": found.get(r[0])} for r in rows
+                       if found.get(r[0]) != r[7])
+    bulk.update_by_id(conn, _MESSAGE, changed, ("response_seconds",))  # type: ignore[arg-type]
