@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from tests.seed import at
+from workstation import response_times
 from workstation.models import CampaignResult, Contact, Lead, Message, Post
 
 
@@ -70,3 +71,4 @@ def said(conn: Connection, conversation_id: int, when: datetime, *, text: str = 
         "contact_id": contact_id, "text": text, "sentiment": sentiment, "created_at": when,
         "received_at": when, "extra": {},
     })
+    response_times.refresh(conn, [conversation_id])

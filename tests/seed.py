@@ -2,6 +2,8 @@
 
 Ingest would triage, thread and time everything itself; KPI and audit tests want to choose
 each timestamp, so they write conversations, their messages, leads and audit events here.
+The response times the writers record as they go (`workstation.response_times`) are worked
+out from the thread after each message, as the migration does for older stores.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from workstation import audit
+from workstation import audit, response_times
 from workstation.models import ActorKind, Agent, Conversation, Lead, Message
 
 _SEQ = itertools.count(1)
@@ -69,6 +71,7 @@ def message(
         "direction": direction, "author_kind": "customer" if direction == "in" else "agent",
         "text": text, "created_at": when, "received_at": when, "extra": {},
     })
+    response_times.refresh(conn, [conversation_id])
 
 
 def lead(conn: Connection, conversation_id: int, *, stage: str = "new",

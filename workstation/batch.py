@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, tuple_
 
-from workstation import audit, bulk
+from workstation import audit, bulk, response_times
 from workstation.db import insert_ignore
 from workstation.automation import Automation
 from workstation.events import Event
@@ -30,9 +30,9 @@ _SEEN_PRECISION = timedelta(hours=1)
 _FOLDED = (
     "contact_id", "post_id", "campaign", "status", "lang", "intents", "tags", "sentiment",
     "priority", "moderation", "sla_policy", "first_response_due", "first_response_at",
-    "awaiting_since", "sla_due_at", "last_inbound_at", "last_outbound_at", "last_message_at",
-    "last_text", "message_count", "exchange_count", "role", "escalated", "escalation_reason",
-    "snoozed_until", "resolved_at", "assignee_id", "updated_at", "version",
+    "first_message_at", "awaiting_since", "sla_due_at", "last_inbound_at", "last_outbound_at",
+    "last_message_at", "last_text", "message_count", "exchange_count", "role", "escalated",
+    "escalation_reason", "snoozed_until", "resolved_at", "assignee_id", "updated_at", "version",
 )  # fmt: skip
 
 
@@ -55,6 +55,8 @@ class Batch:
         self.source = source
         self.counts = Counts()
         self.automation = Automation(conn, pipeline.rules, now)
+        self.reordered: set[int] = set()
+        """Conversations that took in a message older than one they already had."""
 
     def write(self, events: list[Event], signals: list[Signals]) -> Counts:
         """Store the batch; returns what it did."""
@@ -64,7 +66,8 @@ class Batch:
         contacts, banned = self._contacts([e for e, _ in pairs])
         posts = self._posts([e for e, _ in pairs])
         threads = self._threads([e for e, _ in pairs])
-        conversations, verdicts = self._conversations(pairs, threads, contacts, banned, posts)
+        conversations, verdicts, waits = self._conversations(pairs, threads, contacts, banned,
+                                                             posts)
         rows = []
         for event, signal in pairs:
             key = (event.platform, event.id)
@@ -82,9 +85,13 @@ class Batch:
                 "categories": spaced(signal.categories), "hidden": hidden,
                 "hidden_reason": " ".join(signal.categories) if hidden else "",
                 "deleted": verdict.moderation == "delete", "created_at": event.created_at,
-                "received_at": self.now, "extra": event.extra,
+                "received_at": self.now, "extra": event.extra, "response_seconds": waits.get(key),
             })
         bulk.insert(self.conn, Message.__table__, rows, ignore_conflicts=True)  # type: ignore[arg-type]
+        if self.reordered:
+            # The waits folded in follow arrival; a late message can change whom a reply
+            # answered, so those threads are worked out again from their messages.
+            response_times.refresh(self.conn, sorted(self.reordered))
         self.counts.ingested += len(rows)
         self.automation.flush()
         return self.counts
@@ -262,8 +269,13 @@ class Batch:
         contacts: dict[tuple[str, str], int],
         banned: set[int],
         posts: dict[tuple[str, str], tuple[int, str]],
-    ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], Verdict]]:
-        """Open new conversations, triage each message against its thread, fold it in."""
+    ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], Verdict],
+               dict[tuple[str, str], float]]:
+        """Open new conversations, triage each message against its thread, fold it in.
+
+        Returns the conversation of each thread, the verdict of each event, and how long the
+        customer had waited for each of our messages that answered (`response_times`).
+        """
         groups: dict[tuple[str, str], list[tuple[Event, Signals]]] = {}
         for event, signal in pairs:
             groups.setdefault((event.platform, threads[(event.platform, event.id)]), []).append(
@@ -281,11 +293,12 @@ class Batch:
         self.counts.conversations += len(fresh)
         existing.update(fresh)
         verdicts: dict[tuple[str, str], Verdict] = {}
+        waits: dict[tuple[str, str], float] = {}
         events = []
         for key, items in groups.items():
             state = existing[key]
             reopened = self._fold(state, sorted(items, key=lambda p: p[0].created_at), contacts,
-                                  banned, posts, verdicts)
+                                  banned, posts, verdicts, waits)
             if key in fresh:
                 events.append(audit.entry(
                     "conversation.opened", actor="ingest", conversation_id=state["id"],
@@ -298,7 +311,7 @@ class Batch:
                     at=self.now, details={"reason": "the customer wrote again"}))
         bulk.update_by_id(self.conn, table, [s for s in existing.values()], _FOLDED)
         audit.record_many(self.conn, events)
-        return {key: state["id"] for key, state in existing.items()}, verdicts
+        return {key: state["id"] for key, state in existing.items()}, verdicts, waits
 
     def _load_conversations(
         self, groups: dict[tuple[str, str], Any]
@@ -325,9 +338,13 @@ class Batch:
         banned: set[int],
         posts: dict[tuple[str, str], tuple[int, str]],
         verdicts: dict[tuple[str, str], Verdict],
+        waits: dict[tuple[str, str], float],
     ) -> bool:
         """Triage and fold messages (oldest first) into a conversation; True if reopened."""
         reopened = False
+        newest = state["last_message_at"] if state["message_count"] else None
+        if newest is not None and items[0][0].created_at < newest:
+            self.reordered.add(state["id"])
         for event, signal in items:
             contact = contacts.get((event.platform, event.author.id))
             thread = Thread(exchanges=state["exchange_count"], messages=state["message_count"],
@@ -335,13 +352,17 @@ class Batch:
             verdict = self.pipeline.decide(event, signal, thread)
             verdicts[(event.platform, event.id)] = verdict
             state["message_count"] += 1
+            if state["first_message_at"] is None or event.created_at < state["first_message_at"]:
+                state["first_message_at"] = event.created_at
             if event.created_at >= state["last_message_at"] or state["message_count"] == 1:
                 state["last_message_at"] = event.created_at
                 state["last_text"] = first_line(event.text)
             if event.post and state["post_id"] is None:
                 state["post_id"], state["campaign"] = posts[(event.platform, event.post.id)]
             if event.direction == "out":
-                _answered(state, event.created_at)
+                waited = _answered(state, event.created_at)
+                if waited is not None:
+                    waits[(event.platform, event.id)] = waited
                 continue
             if state["contact_id"] is None:
                 state["contact_id"] = contact
@@ -371,15 +392,19 @@ class Batch:
         return reopened
 
 
-def _answered(state: dict[str, Any], at: datetime) -> None:
-    """An answer of ours: the customer's wait ends, a round trip is counted."""
+def _answered(state: dict[str, Any], at: datetime) -> float | None:
+    """An answer of ours: the customer's wait ends, a round trip is counted. Returns how long
+    they had waited, None when nobody was waiting."""
     if state["last_outbound_at"] is None or at > state["last_outbound_at"]:
         state["last_outbound_at"] = at
-    if state["awaiting_since"] is not None and at >= state["awaiting_since"]:
-        state["exchange_count"] += 1
-        state["awaiting_since"] = None
-        if state["first_response_at"] is None:
-            state["first_response_at"] = at
+    if state["awaiting_since"] is None or at < state["awaiting_since"]:
+        return None
+    waited = (at - state["awaiting_since"]).total_seconds()
+    state["exchange_count"] += 1
+    state["awaiting_since"] = None
+    if state["first_response_at"] is None:
+        state["first_response_at"] = at
+    return waited
 
 
 def _absorb(state: dict[str, Any], verdict: Verdict) -> None:

@@ -2,11 +2,12 @@
 
 Every figure is about one cohort, the conversations that reached the inbox in a window (by
 default the last 14 days, midnight to midnight in the team's time zone), cut by platform and
-by day. The database does the work in one statement (plus one on the leads, which are few),
-so the panel stays fast on a store of a million messages: one scan of the window's
-conversations, each one's first message found through the thread index, first response times
-counted in business hours by a `CASE` tree (see `sqltime`), sums per platform and day, and
-for medians and 90th percentiles the two values either side of each rank, picked by a bounded
+by day. The database does the work in one statement, so the panel stays fast on a store of a
+million messages: one pass over the window's conversations through an index that holds every
+column read (`ix_conversation_kpi`), with the first message's time stored on the conversation
+(`response_times`), first response times counted in business hours by a `CASE` tree (see
+`sqltime`), whether a lead came of it from the lead index, sums per platform and day, and for
+medians and 90th percentiles the two values either side of each rank, picked by a bounded
 sort (`ORDER BY ... LIMIT 2 OFFSET k`). Python only adds up a few hundred rows.
 
 Definitions (kpis.toml explains them to people):
@@ -23,18 +24,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import (
+    Text, and_, bindparam, case, cast, func, literal, literal_column, or_, select, union_all,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from . import db
-from .models import Conversation, Lead, LeadStage, Message
+from .models import Conversation, Lead, LeadStage
 from .sla import SlaPolicy
-from .sqltime import OpenClock, bucket, epoch, number, seconds
+from .sqltime import OpenClock, at_least_zero, bucket_at, epoch
 
 NEEDS_REPLY = ("allow", "review")
 """Moderation verdicts of conversations that need a reply (hidden, deleted, banned do not)."""
@@ -46,7 +50,6 @@ SPREADS = ("first_response", "resolution")
 """The durations whose median and 90th percentile can be asked for."""
 
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
-_M = Message.__table__.c  # type: ignore[attr-defined]
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _PERCENTS = (50, 90)
 
@@ -170,159 +173,138 @@ def compute(
         policies: the SLA policies of rules.toml; conversations whose policy pauses outside
             its calendar's hours have their first response timed in open hours.
         spreads: the durations of `SPREADS` to compute medians and 90th percentiles of.
-        spread_scopes: for which scopes ("" for all platforms, or platform names); each costs
-            a bounded sort, so a screen asks only for the scope it shows.
+        spread_scopes: for which scopes ("" for all platforms, or platform names); each reads
+            the scope's values back, so a screen asks only for the scope it shows.
     """
     zone = zone or ZoneInfo("UTC")
     start, dates = window(now, days, zone)
-    bounds = [seconds(_midnight(d, zone)) for d in dates]
-    dialect = engine.dialect.name
-    statement = _statement(dialect, start, now, bounds, policies or {}, spreads, spread_scopes)
-    with db.read(engine) as conn:
-        rows = conn.execute(statement).all()
-        lead_rows = conn.execute(_lead_statement(dialect, start, now, bounds)).all()
+    bounds = tuple(_midnight(d, zone) for d in dates)
+    # The clocks run to the end of the window's last day, so a panel refreshed all day long
+    # builds its statement once (`now` is a parameter).
+    last = _midnight(dates[-1] + timedelta(days=1), zone)
+    timers = open_clocks(policies or {}, start - LOOKBACK, last)
+    statement = _statement(engine.dialect.name, start, bounds, timers, tuple(spreads),
+                           tuple(spread_scopes))
+    with db.read(engine, jit=False) as conn:
+        rows = conn.execute(statement, {"kpi_end": now}).all()
     tallies: dict[tuple[str, int], Tally] = {}
-    ranks: dict[tuple[str, str, int], list[float]] = {}
+    spread: dict[tuple[str, str], Spread] = {}
     for row in rows:
         part, platform = row[0], row[1]
         if part == "t":
             tallies[(platform, int(row[2]))] = Tally(*(_num(v) for v in row[3:3 + _TALLY_COLS]))
-        elif row[-1] is not None:
-            ranks.setdefault((part, platform, int(row[-2])), []).append(float(row[-1]))
-    for row in lead_rows:
-        key = (row.platform, int(row.day))
-        tallies[key] = tallies.get(key, Tally()) + Tally(leads=int(row.leads),
-                                                         customers=int(row.customers or 0))
-    return _report(start, now, dates, tallies, ranks)
+        else:
+            spread[(part, platform)] = spread_of(parse_values(row[-1]))
+    return _report(start, now, dates, tallies, spread)
 
 
 # -- SQL ---------------------------------------------------------------------------------------
 
 
+Clocks = tuple[tuple[tuple[str, ...], OpenClock], ...]
+"""The open-hours clock of each calendar of pausing policies, with the policies' names."""
+
+
+@lru_cache(maxsize=16)
 def _statement(
-    dialect: str, start: datetime, end: datetime, bounds: list[float],
-    policies: Mapping[str, SlaPolicy], spreads: Sequence[str], spread_scopes: Sequence[str],
+    dialect: str, start: datetime, bounds: tuple[datetime, ...], clocks: Clocks,
+    spreads: tuple[str, ...], spread_scopes: tuple[str, ...],
 ) -> Any:
-    first_message = (
-        select(func.min(_M.created_at)).where(_M.conversation_id == _C.id).scalar_subquery()
-    )
-    raw = (  # one pass over the window's conversations: times as seconds
+    end = bindparam("kpi_end", type_=_C.created_at.type)
+    began = func.coalesce(_C.first_message_at, _C.created_at)
+    needs = _C.moderation.in_(NEEDS_REPLY)
+    due = and_(needs, _C.first_response_due.is_not(None))
+    # One pass over the window's conversations (the covering index `ix_conversation_kpi`):
+    # every figure of a conversation worked out once, stored times compared as stored.
+    rows = (
         select(
             func.coalesce(_C.platform, "").label("platform"),
-            epoch(dialect, _C.created_at).label("at"),
-            case((_C.moderation.in_(NEEDS_REPLY), 1), else_=0).label("needs"),
+            bucket_at(_C.created_at, bounds).label("day"),
+            case((needs, 1), else_=0).label("needs"),
             case((_C.escalated, 1), else_=0).label("esc"),
             _C.csat.label("csat"),
             _C.sentiment.label("sentiment"),
-            _C.sla_policy.label("policy"),
-            epoch(dialect, func.coalesce(first_message, _C.created_at)).label("st"),
-            epoch(dialect, _C.first_response_at).label("fr"),
-            epoch(dialect, _C.first_response_due).label("due"),
-            epoch(dialect, _C.resolved_at).label("res"),
+            case((and_(due, _C.first_response_at <= _C.first_response_due), 1), else_=0)
+            .label("hit"),
+            case((and_(due, or_(_C.first_response_at > _C.first_response_due,
+                                and_(_C.first_response_at.is_(None),
+                                     _C.first_response_due <= end))), 1), else_=0)
+            .label("miss"),
+            case((and_(needs, _C.first_response_at.is_not(None)), at_least_zero(
+                dialect, _open_time(dialect, _C.sla_policy, began, _C.first_response_at,
+                                    clocks))))
+            .label("frt"),
+            case((_C.resolved_at.is_not(None), at_least_zero(
+                dialect, epoch(dialect, _C.resolved_at) - epoch(dialect, began))))
+            .label("resolution"),
+            _lead().label("lead"),
         )
         .where(_C.created_at >= start, _C.created_at < end)
-        .cte("kpi_raw")
-        .prefix_with("MATERIALIZED")
-    )
-    w = raw.c
-    answered = and_(w.needs == 1, w.fr.is_not(None))
-    rows = (  # durations worked out once per row; NULL where they do not apply
-        select(
-            w.platform, bucket(w.at, bounds).label("day"), w.needs, w.esc, w.csat, w.sentiment,
-            w.fr, w.due, w.res,
-            case((answered, _clamp(_first_response(w, start - LOOKBACK, end, policies))))
-            .label("frt"),
-            case((w.res.is_not(None), _clamp(w.res - w.st))).label("resolution"),
-        )
         .cte("kpi_rows")
         .prefix_with("MATERIALIZED")
     )
     r = rows.c
-    late = or_(r.fr > r.due, and_(r.fr.is_(None), r.due <= number(seconds(end))))
-    due = and_(r.needs == 1, r.due.is_not(None))
     measures = [
         func.count(),
         func.sum(r.needs),
         func.count(r.frt),
         func.coalesce(func.sum(r.frt), 0.0),
-        func.sum(case((and_(due, r.fr <= r.due), 1), else_=0)),
-        func.sum(case((and_(due, late), 1), else_=0)),
+        func.sum(r.hit),
+        func.sum(r.miss),
         func.sum(r.esc),
         func.count(r.resolution),
         func.coalesce(func.sum(r.resolution), 0.0),
-        literal_column("0"),
-        literal_column("0"),
+        func.count(r.lead),
+        func.coalesce(func.sum(r.lead), 0),
         func.count(r.csat),
         func.sum(case((r.csat >= SATISFIED, 1), else_=0)),
         func.coalesce(func.sum(r.csat), 0),
         func.sum(r.sentiment),
     ]
-    parts = [
-        select(literal_column("'t'"), r.platform, r.day, *measures, _null(), _null())
-        .group_by(r.platform, r.day)
-    ]
+    parts = [select(literal_column("'t'"), r.platform, r.day, *measures, _null())
+             .group_by(r.platform, r.day)]
     pads = [_null() for _ in range(1 + _TALLY_COLS)]
     for name in spreads:
         column = {"first_response": r.frt, "resolution": r.resolution}[name]
         for scope in spread_scopes:
             where = [column.is_not(None)] + ([r.platform == scope] if scope else [])
-            n = select(func.count()).select_from(rows).where(*where).scalar_subquery()
-            for percent in _PERCENTS:
-                low = (n - 1) * percent // 100  # 0-based rank below the percentile
-                # The bounded sort keeps OFFSET + 2 values: count from the nearer end.
-                order, offset = (column, low) if percent <= 50 else (
-                    column.desc(), case((n - 2 - low < 0, 0), else_=n - 2 - low))
-                around = (
-                    select(column.label("v")).where(*where).order_by(order).limit(2)
-                    .offset(offset)
-                    .subquery()
-                )
-                parts.append(select(literal(name), literal(scope), *pads,
-                                    literal(percent, Integer), around.c.v))
+            parts.append(select(literal(name), literal(scope), *pads,
+                                values_text(dialect, column)).where(*where))
     return union_all(*parts)
 
 
-def _lead_statement(dialect: str, start: datetime, end: datetime, bounds: list[float]) -> Any:
-    platform = func.coalesce(_C.platform, "")
-    day = bucket(epoch(dialect, _C.created_at), bounds)
+def _lead() -> ColumnElement[Any]:
+    """Per conversation: NULL without a lead, 1 when one of its leads became a customer,
+    else 0 (one look into the lead index by conversation)."""
     return (
-        select(
-            platform.label("platform"),
-            day.label("day"),
-            func.count(func.distinct(_L.conversation_id)).label("leads"),
-            func.count(func.distinct(
-                case((_L.stage == LeadStage.CUSTOMER.value, _L.conversation_id))
-            )).label("customers"),
-        )
-        .select_from(Lead.__table__.join(  # type: ignore[attr-defined]
-            Conversation.__table__, _C.id == _L.conversation_id))  # type: ignore[attr-defined]
-        .where(_C.created_at >= start, _C.created_at < end)
-        .group_by(platform, day)
+        select(func.max(case((_L.stage == LeadStage.CUSTOMER.value, 1), else_=0)))
+        .where(_L.conversation_id == _C.id)
+        .scalar_subquery()
     )
 
 
-def _first_response(
-    w: Any, start: datetime, end: datetime, policies: Mapping[str, SlaPolicy],
+def _open_time(
+    dialect: str, policy: ColumnElement[str], since: ColumnElement[datetime],
+    until: ColumnElement[datetime], clocks: Clocks,
 ) -> ColumnElement[float]:
-    """First reply minus first message, in the calendar's open time for pausing policies."""
+    """Seconds from `since` to `until` (stored times), in the calendar's open hours for
+    conversations whose policy pauses outside them (see `open_clocks`), else around the clock."""
+    wall = epoch(dialect, until) - epoch(dialect, since)
+    whens = [(policy.in_(names), clock.sql_at(dialect, until) - clock.sql_at(dialect, since))
+             for names, clock in clocks]
+    return case(*whens, else_=wall) if whens else wall
+
+
+def open_clocks(policies: Mapping[str, SlaPolicy], start: datetime, end: datetime) -> Clocks:
+    """The open-hours clock over [start, end] of each calendar that pausing policies use."""
     by_calendar: dict[str, list[str]] = {}
     calendars = {}
     for name, spec in policies.items():
         if spec.pause_outside_hours and spec.calendar is not None:
             by_calendar.setdefault(spec.calendar.name, []).append(name)
             calendars[spec.calendar.name] = spec.calendar
-    wall = w.fr - w.st
-    if not by_calendar:
-        return wall  # type: ignore[no-any-return]
-    whens = []
-    for name, names in sorted(by_calendar.items()):
-        clock = OpenClock.build(calendars[name], start, end)
-        whens.append((w.policy.in_(sorted(names)), clock.sql(w.fr) - clock.sql(w.st)))
-    return case(*whens, else_=wall)
-
-
-def _clamp(x: ColumnElement[float]) -> ColumnElement[float]:
-    return case((x < 0, number(0.0)), else_=x)
+    return tuple((tuple(sorted(names)), OpenClock.build(calendars[name], start, end))
+                 for name, names in sorted(by_calendar.items()))
 
 
 def _null() -> ColumnElement[Any]:
@@ -334,7 +316,7 @@ def _null() -> ColumnElement[Any]:
 
 def _report(
     start: datetime, end: datetime, dates: tuple[date, ...],
-    tallies: dict[tuple[str, int], Tally], ranks: dict[tuple[str, str, int], list[float]],
+    tallies: dict[tuple[str, int], Tally], spread: dict[tuple[str, str], Spread],
 ) -> KpiReport:
     platforms = sorted({p for p, _ in tallies})
     scopes: dict[str, Figures] = {}
@@ -346,23 +328,42 @@ def _report(
         ]
         total = _sum(per_day)
         daily[scope] = tuple(Figures(t) for t in per_day)
-        scopes[scope] = Figures(
-            total,
-            Spread(*(_percentile(ranks.get(("first_response", scope, p)), total.responded, p)
-                     for p in _PERCENTS)),
-            Spread(*(_percentile(ranks.get(("resolution", scope, p)), total.resolved, p)
-                     for p in _PERCENTS)),
-        )
+        scopes[scope] = Figures(total, spread.get(("first_response", scope), Spread()),
+                                spread.get(("resolution", scope), Spread()))
     return KpiReport(start, end, dates, scopes, daily)
 
 
-def _percentile(around: list[float] | None, n: int, percent: int) -> float | None:
+def values_text(dialect: str, column: ColumnElement[float]) -> ColumnElement[str]:
+    """A group's values as one text, comma-separated, in no particular order.
+
+    Medians and percentiles are taken in Python from the parsed values (`parse_values`,
+    `spread_of`): SQLite's bounded sort (`ORDER BY ... LIMIT 2 OFFSET k`) costs half a
+    microsecond per value and per percentile, a sort in Python of the values read back a tenth
+    of that, for all percentiles at once. Both engines write a float back exactly enough
+    (SQLite 15 significant digits, PostgreSQL the shortest exact form).
+    """
+    if dialect == "sqlite":
+        return func.group_concat(column, ",")
+    return func.string_agg(cast(column, Text), ",")
+
+
+def parse_values(text: str | None) -> list[float]:
+    """The values of `values_text`, sorted."""
+    return sorted(map(float, text.split(","))) if text else []
+
+
+def spread_of(ordered: Sequence[float]) -> Spread:
+    """Median and 90th percentile of sorted values."""
+    return Spread(*(_percentile(ordered, p) for p in _PERCENTS))
+
+
+def _percentile(ordered: Sequence[float], percent: int) -> float | None:
     """Linear interpolation between the ranks either side (as PostgreSQL's percentile_cont)."""
-    if not around or n <= 0:
+    if not ordered:
         return None
-    low, high = min(around), max(around)
-    fraction = ((n - 1) * percent % 100) / 100
-    return low + fraction * (high - low)
+    low, fraction = divmod((len(ordered) - 1) * percent, 100)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + fraction / 100 * (ordered[high] - ordered[low])
 
 
 def _sum(tallies: Iterable[Tally]) -> Tally:

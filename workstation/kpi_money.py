@@ -27,7 +27,7 @@ from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.engine import Engine
 
 from . import db
-from .kpi_breakdowns import engagement_by_campaign
+from .kpi_breakdowns import PeriodGroups, engagement_by_campaign, period_groups
 from .models import CampaignResult, Conversation, Lead, LeadStage
 
 _R = CampaignResult.__table__.c  # type: ignore[attr-defined]
@@ -121,26 +121,66 @@ class SourceLeads:
     with_promo_code: int
 
 
-def campaigns(engine: Engine, start: datetime, end: datetime) -> list[CampaignFigures]:
+@dataclass(frozen=True)
+class LeadGroups:
+    """Leads found in a period, added up per campaign and platform (one pass over them)."""
+
+    rows: list[tuple[str, str, int, int, int]]
+    """(campaign, platform, leads, customers, leads with a promo code); a lead's campaign and
+    platform are its own, else its conversation's."""
+
+    def by_campaign(self) -> dict[str, tuple[int, int, int]]:
+        """Campaign -> (leads, customers, with a promo code)."""
+        return _sums((r[0], r[2:]) for r in self.rows)
+
+    def by_platform(self) -> dict[str, tuple[int, int, int]]:
+        """Platform -> (leads, customers, with a promo code)."""
+        return _sums((r[1], r[2:]) for r in self.rows)
+
+
+def lead_groups(engine: Engine, start: datetime, end: datetime) -> LeadGroups:
+    """The leads created in [start, end), in one pass (see `LeadGroups`)."""
+    campaign = func.coalesce(func.nullif(_L.campaign, _EMPTY), _C.campaign)
+    platform = func.coalesce(func.nullif(_L.source_platform, _EMPTY), _C.platform)
+    query = (
+        select(campaign, platform, func.count(),
+               func.sum(case((_L.stage == _CUSTOMER, 1), else_=0)),
+               func.sum(case((and_(_L.promo_codes != " ", _L.promo_codes != ""), 1), else_=0)))
+        .select_from(Lead.__table__.join(  # type: ignore[attr-defined]
+            Conversation.__table__, _C.id == _L.conversation_id))  # type: ignore[attr-defined]
+        .where(_L.created_at >= start, _L.created_at < end)
+        .group_by(campaign, platform)
+    )
+    with db.read(engine, jit=False) as conn:
+        return LeadGroups([(str(c), str(p), int(n), int(k or 0), int(q or 0))
+                           for c, p, n, k, q in conn.execute(query)])
+
+
+def _sums(pairs: Iterable[tuple[str, tuple[int, ...]]]) -> dict[str, tuple[int, int, int]]:
+    totals: dict[str, tuple[int, int, int]] = {}
+    for key, (n, customers, promo) in pairs:
+        a, b, c = totals.get(key, (0, 0, 0))
+        totals[key] = (a + n, b + customers, c + promo)
+    return totals
+
+
+def campaigns(engine: Engine, start: datetime, end: datetime, *,
+              groups: PeriodGroups | None = None,
+              leads: LeadGroups | None = None) -> list[CampaignFigures]:
     """Every campaign with imported rows overlapping [start, end), or with conversations in it.
 
     Args:
         engine: the store.
         start: the period's first moment.
         end: the moment after its last.
+        groups: the period's conversations (`kpi_breakdowns.period_groups`), when the caller
+            has them already.
+        leads: the period's leads (`lead_groups`), likewise.
     """
     first, last = start.date(), end.date()
+    groups = groups or period_groups(engine, start, end)
+    by_campaign = (leads or lead_groups(engine, start, end)).by_campaign()
     campaign = func.coalesce(func.nullif(_L.campaign, _EMPTY), _C.campaign)
-    leads_q = (
-        select(campaign.label("campaign"), func.count().label("leads"),
-               func.sum(case((_L.stage == _CUSTOMER, 1), else_=0)).label("customers"),
-               func.sum(case((and_(_L.promo_codes != " ", _L.promo_codes != ""), 1),
-                             else_=0)).label("promo"))
-        .select_from(Lead.__table__.join(  # type: ignore[attr-defined]
-            Conversation.__table__, _C.id == _L.conversation_id))  # type: ignore[attr-defined]
-        .where(_L.created_at >= start, _L.created_at < end)
-        .group_by(campaign)
-    )
     value_q = (  # lifetime value: every customer of the campaign, whenever won
         select(campaign.label("campaign"), func.avg(_L.value))
         .select_from(Lead.__table__.join(  # type: ignore[attr-defined]
@@ -148,8 +188,6 @@ def campaigns(engine: Engine, start: datetime, end: datetime) -> list[CampaignFi
         .where(_L.stage == _CUSTOMER, _L.value > 0)
         .group_by(campaign)
     )
-    conv_q = (select(_C.campaign, func.count()).where(
-        _C.created_at >= start, _C.created_at < end, _C.campaign != "").group_by(_C.campaign))
     rows_q = (
         select(_R.campaign, func.max(_R.kind), func.sum(_R.spend), func.sum(_R.creator_fees),
                func.sum(_R.revenue), func.sum(_R.impressions),
@@ -160,16 +198,15 @@ def campaigns(engine: Engine, start: datetime, end: datetime) -> list[CampaignFi
                _R.period_start <= last, _R.period_end >= first)
         .group_by(_R.campaign)
     )
-    with db.read(engine) as conn:
-        leads = {r.campaign: r for r in conn.execute(leads_q)}
+    with db.read(engine, jit=False) as conn:
         values = dict(conn.execute(value_q).all())
-        conversations = dict(conn.execute(conv_q).all())
         rows = {r[0]: r for r in conn.execute(rows_q)}
-    engaged = engagement_by_campaign(engine, start, end)
+    conversations = groups.conversations_by_campaign()
+    engaged = engagement_by_campaign(engine, start, end, groups=groups)
     result = []
     for name in sorted(set(rows) | set(conversations)):
-        row, lead = rows.get(name), leads.get(name)
-        stored_customers = int(lead.customers or 0) if lead else 0
+        row = rows.get(name)
+        lead_count, stored_customers, promo_leads = by_campaign.get(name, (0, 0, 0))
         csv_customers = row is not None and row[8] > 0
         impressions = int(row[5] or 0) if row else 0
         engagement = int(row[6] or 0) if row else 0
@@ -184,10 +221,10 @@ def campaigns(engine: Engine, start: datetime, end: datetime) -> list[CampaignFi
             customers=int(row[7] or 0) if row is not None and csv_customers else stored_customers,
             customers_from="csv" if csv_customers else "store",
             conversations=int(conversations.get(name, 0)),
-            leads=int(lead.leads) if lead else 0,
+            leads=lead_count,
             promo_code=str(row[9] or "") if row else "",
             redemptions=int(row[10] or 0) if row else 0,
-            promo_leads=int(lead.promo or 0) if lead else 0,
+            promo_leads=promo_leads,
             customer_value=float(values[name]) if values.get(name) is not None else None,
         ))
     return result
@@ -208,20 +245,13 @@ def by_kind(figures: Iterable[CampaignFigures]) -> dict[str, CampaignFigures]:
     return dict(sorted(totals.items()))
 
 
-def leads_by_platform(engine: Engine, start: datetime, end: datetime) -> list[SourceLeads]:
-    """Leads created in [start, end) per platform of the conversation they came from."""
-    platform = func.coalesce(func.nullif(_L.source_platform, _EMPTY), _C.platform)
-    query = (
-        select(platform, func.count(), func.sum(case((_L.stage == _CUSTOMER, 1), else_=0)),
-               func.sum(case((and_(_L.promo_codes != " ", _L.promo_codes != ""), 1), else_=0)))
-        .select_from(Lead.__table__.join(  # type: ignore[attr-defined]
-            Conversation.__table__, _C.id == _L.conversation_id))  # type: ignore[attr-defined]
-        .where(_L.created_at >= start, _L.created_at < end)
-        .group_by(platform).order_by(func.count().desc(), platform)
-    )
-    with db.read(engine) as conn:
-        return [SourceLeads(str(p), int(n), int(c or 0), int(k or 0))
-                for p, n, c, k in conn.execute(query)]
+def leads_by_platform(engine: Engine, start: datetime, end: datetime, *,
+                      leads: LeadGroups | None = None) -> list[SourceLeads]:
+    """Leads created in [start, end) per platform of the conversation they came from
+    (`leads`: the period's, when the caller has them already), the most first."""
+    totals = (leads or lead_groups(engine, start, end)).by_platform()
+    return sorted((SourceLeads(p, n, c, k) for p, (n, c, k) in totals.items()),
+                  key=lambda s: (-s.leads, s.platform))
 
 
 def ltv_cohorts(engine: Engine, start: datetime, end: datetime) -> list[Cohort]:

@@ -12,7 +12,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint, text,
+)
 from sqlmodel import Field, SQLModel
 
 from workstation.priority import Priority  # noqa: F401  (re-exported: the store stores it)
@@ -153,7 +155,11 @@ class Conversation(SQLModel, table=True):
         UniqueConstraint("platform", "thread_key", name="uq_conversation_thread"),
         Index("ix_conversation_queue", "status", "sla_due_at", "priority"),
         Index("ix_conversation_assignee", "assignee_id", "status"),
-        Index("ix_conversation_created", "created_at"),
+        # By arrival, holding every column the KPI panel and the reports read of a period's
+        # conversations (migration 0016; it replaced the index on `created_at` alone).
+        Index("ix_conversation_kpi", "created_at", "platform", "sla_policy", "moderation",
+              "escalated", "csat", "sentiment", "first_message_at", "first_response_at",
+              "first_response_due", "resolved_at", "exchange_count"),
     )
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)
@@ -175,6 +181,9 @@ class Conversation(SQLModel, table=True):
     sla_policy: str = ""
     first_response_due: datetime | None = None
     first_response_at: datetime | None = None
+    first_message_at: datetime | None = None
+    """The thread's earliest message, whichever way it went: the start of the first response
+    and resolution times (`created_at` is when the thread reached the store)."""
     awaiting_since: datetime | None = None
     """Oldest customer message not yet answered; None when we spoke last."""
     sla_due_at: datetime | None = None
@@ -210,6 +219,10 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("platform", "external_id", name="uq_message_identity"),
         Index("ix_message_thread", "conversation_id", "created_at"),
+        # The replies that answered a waiting customer, for next response times.
+        Index("ix_message_response", "conversation_id", "created_at", "response_seconds",
+              sqlite_where=text("response_seconds IS NOT NULL"),
+              postgresql_where=text("response_seconds IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)
@@ -235,6 +248,10 @@ class Message(SQLModel, table=True):
     received_at: datetime
     extra: dict[str, Any] = _json()
     """Fields of the event that the contract does not name, kept as they came."""
+    response_seconds: float | None = None
+    """On a reply of ours that answered a waiting customer: how long they had waited, from
+    the first message of theirs that this reply answers, around the clock. None on customer
+    messages, on the bot's and on replies that answered nothing new (see `response_times`)."""
 
 
 class Outbox(SQLModel, table=True):
@@ -299,7 +316,7 @@ class Lead(SQLModel, table=True):
     crm_state: str = ""
     """'' (not pushed), pending, synced, failed. Set to pending by `services.leads` whenever
     the stage becomes qualified or later, so the CRM push finds the change."""
-    created_at: datetime
+    created_at: datetime = Field(index=True)
     updated_at: datetime
     """Moved by every change made through `services.leads` (stage, owner, value, answers)."""
     stage_changed_at: datetime | None = None

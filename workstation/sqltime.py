@@ -8,6 +8,11 @@ since an origin, which is flat while the calendar is closed and climbs one secon
 while it is open. The open time between two moments is then the difference of two values of
 that function, written as a balanced `CASE` tree over the calendar's openings and closings
 (a handful of comparisons per row, whatever the calendar).
+
+A stored time can be placed in such a tree by comparing the column itself with the
+breakpoints as times (`bucket_at`, `OpenClock.sql_at`): both engines compare stored times
+without converting them, so a row costs one conversion to seconds at most, however deep the
+tree.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Float, case, cast, extract, func, literal_column
+from sqlalchemy import Float, case, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from .sla import Calendar
@@ -35,7 +40,23 @@ def epoch(dialect: str, column: ColumnElement[datetime]) -> ColumnElement[float]
     """Unix seconds of a stored UTC datetime column, on `dialect` ("sqlite" or "postgresql")."""
     if dialect == "sqlite":
         return (func.julianday(column) - _UNIX_JULIAN_DAY) * 86400.0
-    return cast(extract("epoch", column), Float)
+    # date_part gives the double that EXTRACT's numeric rounds to, without the numeric.
+    return func.date_part("epoch", column, type_=Float)
+
+
+def moment(value: float) -> datetime:
+    """Unix seconds as an aware UTC datetime (the inverse of `seconds`)."""
+    return _EPOCH + timedelta(seconds=value)
+
+
+def at_least_zero(dialect: str, x: ColumnElement[float]) -> ColumnElement[float]:
+    """`x`, or 0 where it is negative, evaluating `x` once (a `CASE` would evaluate it twice).
+
+    `x` must not be NULL: SQLite's `max` gives NULL, PostgreSQL's `greatest` 0.
+    """
+    if dialect == "sqlite":
+        return func.max(x, number(0.0))
+    return func.greatest(x, number(0.0))
 
 
 def number(value: float) -> ColumnElement[float]:
@@ -43,22 +64,22 @@ def number(value: float) -> ColumnElement[float]:
     return literal_column(repr(float(value)), Float)
 
 
-def bucket(x: ColumnElement[float], bounds: Sequence[float]) -> ColumnElement[int]:
-    """The index `i` such that `bounds[i] <= x < bounds[i + 1]`; -1 below, len-1 above.
+def bucket_at(column: ColumnElement[datetime], bounds: Sequence[datetime]) -> ColumnElement[int]:
+    """The index `i` such that `bounds[i] <= column < bounds[i + 1]`; -1 below, len-1 above.
 
-    `bounds` must be increasing; the result is a balanced tree of comparisons.
+    `bounds` must be increasing times; the result is a balanced tree of comparisons of the
+    stored time with them.
     """
 
     def tree(lo: int, hi: int) -> ColumnElement[int]:
-        # x is known to lie in [bounds[lo], bounds[hi]) here (or beyond, at the ends).
         if hi - lo <= 1:
             return literal_column(str(lo))
         mid = (lo + hi) // 2
-        return case((x < number(bounds[mid]), tree(lo, mid)), else_=tree(mid, hi))
+        return case((column < bounds[mid], tree(lo, mid)), else_=tree(mid, hi))
 
     if not bounds:
         return literal_column("-1")
-    return case((x < number(bounds[0]), literal_column("-1")), else_=tree(0, len(bounds)))
+    return case((column < bounds[0], literal_column("-1")), else_=tree(0, len(bounds)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,5 +144,30 @@ class OpenClock:
         return case(
             (x < number(points[0][0]), number(0.0)),
             (x >= number(points[-1][0]), number(points[-1][1])),
+            else_=inner,
+        )
+
+    def sql_at(self, dialect: str, column: ColumnElement[datetime]) -> ColumnElement[float]:
+        """The clock at a stored time: the tree compares the column as stored, and only the
+        segment it lands on converts it to seconds."""
+        points = self.points
+        if not points:
+            return number(0.0)
+        x = epoch(dialect, column)
+
+        def segment(i: int) -> ColumnElement[float]:
+            (x0, y0), (_x1, y1) = points[i], points[i + 1]
+            return number(y0) if y1 == y0 else x + number(y0 - x0)
+
+        def tree(lo: int, hi: int) -> ColumnElement[float]:
+            if hi - lo <= 1:
+                return segment(lo)
+            mid = (lo + hi) // 2
+            return case((column < moment(points[mid][0]), tree(lo, mid)), else_=tree(mid, hi))
+
+        inner = tree(0, len(points) - 1) if len(points) > 1 else number(points[0][1])
+        return case(
+            (column < moment(points[0][0]), number(0.0)),
+            (column >= moment(points[-1][0]), number(points[-1][1])),
             else_=inner,
         )

@@ -13,7 +13,7 @@ from tests import seed
 from workstation import db
 from workstation.models import Conversation
 from workstation.sla import Calendar
-from workstation.sqltime import OpenClock, bucket, epoch, seconds
+from workstation.sqltime import OpenClock, at_least_zero, bucket_at, epoch, seconds
 
 PARIS = ZoneInfo("Europe/Paris")
 OFFICE = Calendar("office", PARIS, {
@@ -62,9 +62,37 @@ def test_epoch_reads_stored_times_on_both_engines(engine: Engine) -> None:
     assert value == pytest.approx(seconds(moment), abs=1e-3)
 
 
-def test_bucket_places_values_between_bounds(engine: Engine) -> None:
-    bounds = [10.0, 20.0, 30.0, 40.0, 50.0]
-    cases = {5.0: -1, 10.0: 0, 19.9: 0, 20.0: 1, 45.0: 3, 50.0: 4, 99.0: 4}
+def test_the_clock_reads_stored_times_as_it_reads_seconds(engine: Engine) -> None:
+    clock = OpenClock.build(OFFICE, START, END)
+    moments = [*_moments(30), START - timedelta(days=3), END + timedelta(days=3),
+               datetime(2026, 11, 2, 9, 0, tzinfo=PARIS)]  # exactly at an opening
+    with db.write(engine) as conn:
+        for m in moments:
+            seed.conversation(conn, start=m)
+    c = Conversation.__table__.c  # type: ignore[attr-defined]
     with db.read(engine) as conn:
-        for x, expected in cases.items():
-            assert conn.execute(select(bucket(literal(x, Float), bounds))).scalar_one() == expected
+        rows = conn.execute(select(c.created_at, clock.sql_at(engine.dialect.name,
+                                                               c.created_at))).all()
+    assert len(rows) == len(moments)
+    for at, value in rows:
+        assert value == pytest.approx(clock.value(seconds(at)), abs=1e-3)
+
+
+def test_bucket_places_stored_times_between_bounds(engine: Engine) -> None:
+    bounds = [START + timedelta(days=d) for d in (1, 2, 3, 4, 5)]
+    cases = {START: -1, bounds[0]: 0, bounds[1] - timedelta(microseconds=1): 0, bounds[1]: 1,
+             bounds[3] + timedelta(hours=5): 3, bounds[4]: 4, END: 4}
+    with db.write(engine) as conn:
+        ids = {seed.conversation(conn, start=at): expected for at, expected in cases.items()}
+    c = Conversation.__table__.c  # type: ignore[attr-defined]
+    with db.read(engine) as conn:
+        found = dict(conn.execute(select(c.id, bucket_at(c.created_at, bounds))).all())
+    assert found == ids
+
+
+def test_at_least_zero_keeps_positive_values(engine: Engine) -> None:
+    dialect = engine.dialect.name
+    with db.read(engine) as conn:
+        for x, expected in ((-2.5, 0.0), (0.0, 0.0), (3.25, 3.25)):
+            value = conn.execute(select(at_least_zero(dialect, literal(x, Float)))).scalar_one()
+            assert float(value) == expected

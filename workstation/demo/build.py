@@ -293,6 +293,8 @@ class _Builder:
                                               reply, None, moment))
                 state["last_outbound_at"] = moment
                 if state["awaiting_since"] is not None:
+                    messages[-1]["response_seconds"] = (
+                        moment - state["awaiting_since"]).total_seconds()
                     state["exchange_count"] += 1
                     state["first_response_at"] = state["first_response_at"] or moment
                     state["awaiting_since"] = None
@@ -334,6 +336,7 @@ class _Builder:
             "moderation": max((v.moderation for v in verdicts), key=VERDICT_RANK.__getitem__),
             "sla_policy": primary.sla_policy, "first_response_due": first_due,
             "first_response_at": state["first_response_at"],
+            "first_message_at": min(m["created_at"] for m in messages),
             "awaiting_since": state["awaiting_since"], "sla_due_at": due,
             "last_inbound_at": state["last_inbound_at"],
             "last_outbound_at": state["last_outbound_at"],
@@ -403,7 +406,7 @@ class _Builder:
             "categories": spaced(verdict.categories) if verdict else " ",
             "hidden": hidden, "hidden_reason": " ".join(verdict.categories) if hidden else "",
             "deleted": verdict is not None and verdict.moderation == "delete",
-            "created_at": at, "received_at": at, "extra": {},
+            "created_at": at, "received_at": at, "extra": {}, "response_seconds": None,
         }
 
     def _values(self, person: _Person, agent: str, lang: str) -> dict[str, str]:

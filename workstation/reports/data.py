@@ -20,11 +20,14 @@ from sqlalchemy.engine import Engine
 from workstation import db, kpi
 from workstation.alerts.views import recent
 from workstation.clock import Clock, utcnow
-from workstation.kpi_breakdowns import Durations, breakdowns, next_response, top_posts
+from workstation.kpi_breakdowns import (
+    Durations, PeriodGroups, breakdowns, next_response, period_groups, top_posts,
+)
 from workstation.kpi_config import KpiBook, KpiConfigError, format_value
 from workstation.kpi_config import load as load_book
 from workstation.kpi_money import (
-    CampaignFigures, by_kind, campaigns, leads_by_platform, ltv_cohorts,
+    CampaignFigures, LeadGroups, by_kind, campaigns, lead_groups, leads_by_platform,
+    ltv_cohorts,
 )
 from workstation.models import Agent, Conversation
 from workstation.reports import sections as sec
@@ -83,15 +86,20 @@ def build(engine: Engine, period: str, *, start: datetime | None = None,
     report = kpi.compute(engine, now=span.end - timedelta(microseconds=1), days=span.days,
                          zone=zone, policies=policies)
     nxt = next_response(engine, span.start, span.end, policies)
-    money = campaigns(engine, span.start, span.end)
+    # One pass over the period's conversations and one over its leads serve every section.
+    groups = period_groups(engine, span.start, span.end)
+    leads = lead_groups(engine, span.start, span.end)
+    money = campaigns(engine, span.start, span.end, groups=groups, leads=leads)
     sections = [_scorecard(book, report, _extras(nxt, money)),
                 _responsiveness(span, report, nxt)]
     if kind == "triage":
-        sections += [_alerts(engine, span), _posts(engine, span), _waiting(engine, now)]
+        sections += [_alerts(engine, span), _posts(engine, span, groups),
+                     _waiting(engine, now)]
     elif kind == "performance":
-        sections += [_posts(engine, span), *_performance(engine, span, money)]
+        sections += [_posts(engine, span, groups),
+                     *_performance(engine, span, money, groups, leads)]
     else:
-        sections += _strategy(engine, span, money)
+        sections += _strategy(engine, span, money, groups, leads)
     title = "Daily triage" if period == "day" else TITLES[kind]
     return Report(kind=kind, title=title, period=span.label, period_kind=period,
                   start=span.start, end=span.end, zone=str(zone), generated_at=now,
@@ -169,8 +177,8 @@ def _alerts(engine: Engine, span: Period) -> Section:
         ("text",) * 5, rows, note="" if rows else "No alert was raised in the period."),))
 
 
-def _posts(engine: Engine, span: Period) -> Section:
-    posts = top_posts(engine, span.start, span.end, 5)
+def _posts(engine: Engine, span: Period, groups: PeriodGroups) -> Section:
+    posts = top_posts(engine, span.start, span.end, 5, groups=groups)
     rows = tuple((p.platform, p.campaign, p.caption[:80], p.url, p.likes, p.comments, p.shares,
                   p.impressions, p.engagement_rate) for p in posts)
     return Section("posts", "Top 5 posts by engagement", tables=(Table(
@@ -210,19 +218,23 @@ def _waiting(engine: Engine, now: datetime) -> Section:
              if table else "No escalated conversation is waiting."),))
 
 
-def _performance(engine: Engine, span: Period, figures: list[CampaignFigures]) -> list[Section]:
-    cuts = breakdowns(engine, span.start, span.end, ("kind", "campaign", "agent"))
-    return [sec.conversion(cuts["kind"], leads_by_platform(engine, span.start, span.end)),
+def _performance(engine: Engine, span: Period, figures: list[CampaignFigures],
+                 groups: PeriodGroups, leads: LeadGroups) -> list[Section]:
+    cuts = breakdowns(engine, span.start, span.end, ("kind", "campaign", "agent"),
+                      groups=groups)
+    return [sec.conversion(cuts["kind"],
+                           leads_by_platform(engine, span.start, span.end, leads=leads)),
             sec.campaign_money(figures),
             sec.promo_codes(figures),
             sec.groups("Per campaign", cuts["campaign"]),
             sec.groups("Per agent", cuts["agent"])]
 
 
-def _strategy(engine: Engine, span: Period, figures: list[CampaignFigures]) -> list[Section]:
+def _strategy(engine: Engine, span: Period, figures: list[CampaignFigures],
+              groups: PeriodGroups, leads: LeadGroups) -> list[Section]:
     year_before = span.start - timedelta(days=365)
     return [sec.cohorts(ltv_cohorts(engine, year_before, span.end)),
             sec.kinds(by_kind(figures)),
             sec.campaign_money(figures),
-            sec.conversion(breakdowns(engine, span.start, span.end, ("kind",))["kind"],
-                           leads_by_platform(engine, span.start, span.end))]
+            sec.conversion(groups.cut("kind"),
+                           leads_by_platform(engine, span.start, span.end, leads=leads))]

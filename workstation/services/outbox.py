@@ -182,7 +182,9 @@ def _adopt(conn: Connection, message: Any, conversation_id: int, external_id: st
         return
     extra = {**(synced.extra or {}), **{k: v for k, v in (message.extra or {}).items()}}
     extra["delivery"] = OutboxState.SENT.value
-    conn.execute(update(table).where(table.c.id == synced.id).values(extra=extra))
+    # The wait this reply ended was measured when it was written: it moves with the link.
+    conn.execute(update(table).where(table.c.id == synced.id).values(
+        extra=extra, response_seconds=message.response_seconds))
     conn.execute(table.delete().where(table.c.id == message.id))
     conn.execute(update(Conversation.__table__).where(_C.id == conversation_id).values(  # type: ignore[attr-defined]
         message_count=_C.message_count - 1))

@@ -12,7 +12,9 @@ moment an agent answers instead of when a worker gets round to sending. The row 
   cancelled, kept in step with the outbox), `extra["channel"]`, `extra["template_id"]`;
 - `extra["undo"]`: the conversation's fields as they were, so a cancelled or finally failed
   reply puts the customer back in the queue as if it had never been written. A cancelled
-  reply's row is kept, marked deleted, so the thread can show it struck through.
+  reply's row is kept, marked deleted, so the thread can show it struck through;
+- `response_seconds`: how long the customer had waited when it answered them (see
+  `workstation.response_times`), taken back with the reply.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def post(
     Returns:
         The message's id.
     """
-    undo = _answer(conn, conversation_id, text, now, answers=author_kind != "bot")
+    undo, waited = _answer(conn, conversation_id, text, now, answers=author_kind != "bot")
     row = {
         "platform": platform, "external_id": placeholder_id(idempotency_key),
         "conversation_id": conversation_id, "parent_external_id": reply_to,
@@ -73,6 +75,7 @@ def post(
         "deleted": False, "created_at": now, "received_at": now,
         "extra": {"outbox_id": outbox_id, "delivery": "queued", "channel": channel,
                   "template_id": template_id, "undo": undo},
+        "response_seconds": waited,
     }
     return int(conn.execute(_MESSAGE.insert().returning(_M.id), row).scalar_one())
 
@@ -80,11 +83,13 @@ def post(
 def _answer(
     conn: Connection, conversation_id: int, text: str, now: datetime, *, new_message: bool = True,
     answers: bool = True,
-) -> dict[str, Any]:
-    """Mark the conversation answered now; return what is needed to take it back."""
+) -> tuple[dict[str, Any], float | None]:
+    """Mark the conversation answered now; return what is needed to take it back, and how
+    long the customer had waited (None when this reply answers nobody waiting)."""
     conv = conn.execute(
         select(_C.awaiting_since, _C.sla_due_at, _C.first_response_at, _C.last_outbound_at,
-               _C.last_message_at, _C.last_text).where(_C.id == conversation_id)
+               _C.last_message_at, _C.last_text, _C.first_message_at)
+        .where(_C.id == conversation_id)
     ).one()
     waiting = answers and conv.awaiting_since is not None
     answered: dict[str, Any] = {}
@@ -94,6 +99,7 @@ def _answer(
     conn.execute(
         update(_CONVERSATION).where(_C.id == conversation_id).values(
             **answered,
+            first_message_at=min(conv.first_message_at or now, now),
             last_outbound_at=now,
             last_message_at=max(now, conv.last_message_at),
             last_text=first_line(text) if now >= conv.last_message_at else conv.last_text,
@@ -106,7 +112,7 @@ def _answer(
     undo["last_text"] = conv.last_text
     undo["counted"] = waiting
     undo["answered_at"] = now.isoformat()
-    return undo
+    return undo, (now - conv.awaiting_since).total_seconds() if waiting else None
 
 
 def _iso(value: Any) -> str | None:
@@ -121,7 +127,7 @@ def find(conn: Connection, outbox_id: int, keys: tuple[str, ...]) -> Any:
     """The thread message of an outbox row, found by its external ids (None if gone)."""
     rows = conn.execute(
         select(_M.id, _M.extra, _M.text, _M.created_at, _M.conversation_id, _M.platform,
-               _M.deleted).where(_M.external_id.in_(keys))
+               _M.deleted, _M.response_seconds).where(_M.external_id.in_(keys))
     ).all()
     for row in rows:
         if (row.extra or {}).get("outbox_id") == outbox_id:
@@ -144,7 +150,7 @@ def withdraw(conn: Connection, message: Any, now: datetime, *, delivery: str) ->
     message changed them since.
     """
     undo = (message.extra or {}).get("undo") or {}
-    set_delivery(conn, message, delivery, deleted=delivery == "cancelled")
+    set_delivery(conn, message, delivery, deleted=delivery == "cancelled", response_seconds=None)
     conv = conn.execute(
         select(*(getattr(_C, k) for k in _UNDONE), _C.exchange_count)
         .where(_C.id == message.conversation_id)
@@ -176,11 +182,11 @@ def discard(conn: Connection, message: Any) -> None:
 
 def repost(conn: Connection, message: Any, now: datetime) -> None:
     """Put a withdrawn reply back in its thread (a failed reply queued again by an agent)."""
-    undo = _answer(conn, message.conversation_id, message.text, now, new_message=False)
+    undo, waited = _answer(conn, message.conversation_id, message.text, now, new_message=False)
     extra = dict(message.extra or {})
     extra.update(delivery="queued", undo=undo)
     conn.execute(update(_MESSAGE).where(_M.id == message.id).values(
-        extra=extra, deleted=False, created_at=now))
+        extra=extra, deleted=False, created_at=now, response_seconds=waited))
 
 
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
