@@ -11,7 +11,9 @@ from sqlalchemy import Engine, func, select
 from workstation import db
 from workstation.clock import FrozenClock
 from workstation.demo.build import DemoError, build_demo
-from workstation.models import Agent, AuditEvent, Contact, Conversation, Lead, Message
+from workstation.models import (
+    Agent, AuditEvent, Contact, Conversation, Lead, Message, UgcRightsRequest,
+)
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -44,6 +46,9 @@ def test_demo_has_the_showcase_and_history(engine: Engine) -> None:
         platforms = set(conn.execute(select(c.platform).distinct()).scalars())
         langs = set(conn.execute(select(c.lang).distinct()).scalars())
         roles = set(conn.execute(select(Agent.__table__.c.role)).scalars())
+        rights = dict(conn.execute(
+            select(UgcRightsRequest.__table__.c.state, func.count())
+            .group_by(UgcRightsRequest.__table__.c.state)).all())
         elsewhere = conn.execute(
             select(func.count()).select_from(Conversation.__table__.join(Contact.__table__))
             .where(Contact.__table__.c.platform != c.platform)
@@ -64,6 +69,9 @@ def test_demo_has_the_showcase_and_history(engine: Engine) -> None:
     # Leads at every stage, so the KPI panel and the reports have conversions to show.
     assert set(stages) == {"new", "qualifying", "qualified", "hot", "customer", "lost"}
     assert sold > 0
+    # `workstation ugc` has a register to show.
+    assert rights.get("granted", 0) > 0
+    assert set(rights) <= {"requested", "granted", "refused", "revoked"}
     assert 1400 <= messages <= 1500
     assert statuses["resolved"] > statuses["open"] > 0
     assert platforms == {"instagram", "facebook", "x", "tiktok", "linkedin"}

@@ -16,13 +16,16 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 
 from .. import audit, bulk, db
-from ..clock import Clock, utcnow
+from ..clock import Clock, iso, utcnow
 from ..events import Author, Event
 from ..models import (
     ActorKind, Agent, Contact, Conversation, Lead, LeadStage, Message, Post, SQLModel, Status,
+    UgcRightsRequest,
 )
 from ..pipeline import Pipeline, Verdict
 from ..rules.evaluate import VERDICT_RANK
+from ..leads.model import FlowBook
+from ..services import ugc_rights
 from ..slugs import spaced
 from ..text import first_line
 from . import catalogue
@@ -119,6 +122,8 @@ class _Builder:
         self.people: dict[tuple[str, bool], list[_Person]] = {}
         self.people_on: dict[tuple[str, bool, str], list[_Person]] = {}
         self.message_seq = 0
+        self.ugc_seq = 0
+        self.handles: dict[int, str] = {}
         self.audit: list[dict[str, Any]] = []
 
     # -- reference rows -------------------------------------------------------------------
@@ -137,6 +142,7 @@ class _Builder:
             conv_rows: list[dict[str, Any]] = []
             msg_rows: list[dict[str, Any]] = []
             lead_rows: list[dict[str, Any]] = []
+            ugc_rows: list[dict[str, Any]] = []
             for scenario, age, length in chunk:
                 conv_id += 1
                 conv, msgs = self._conversation(conv_id, scenario, age, length)
@@ -144,18 +150,22 @@ class _Builder:
                 msg_rows.extend(msgs)
                 if "purchase" in conv["intents"].split():
                     lead_rows.append(self._lead(conv))
+                if "ugc" in conv["intents"].split():
+                    ugc_rows.append(self._ugc_right(conv, msgs))
             with db.write(self.engine) as conn:
                 # The store's bulk path: SQLAlchemy's per-row processing cost a quarter of the
                 # build at a million messages.
                 bulk.insert(conn, Conversation.__table__, conv_rows)  # type: ignore[arg-type]
                 bulk.insert(conn, Message.__table__, msg_rows)  # type: ignore[arg-type]
                 bulk.insert(conn, Lead.__table__, lead_rows)  # type: ignore[arg-type]
+                bulk.insert(conn, UgcRightsRequest.__table__, ugc_rows)  # type: ignore[arg-type]
                 audit.record_many(conn, self.audit)
             self.audit = []
             messages += len(msg_rows)
         if not db.is_sqlite(self.engine):
             with db.write(self.engine) as conn:
-                for table in ("conversation", "message", "contact", "post", "agent"):
+                for table in ("conversation", "message", "contact", "post", "agent",
+                              "ugc_rights_request"):
                     conn.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
@@ -204,6 +214,7 @@ class _Builder:
                              f"{first} {last}", followers, vip and index % 2 == 0)
             self.people.setdefault((lang, vip), []).append(person)
             self.people_on.setdefault((lang, vip, platform), []).append(person)
+            self.handles[index] = handle
             seen = self.now - timedelta(days=self.rng.uniform(0, HISTORY_DAYS))
             rows.append({
                 "id": index, "platform": platform, "external_id": person.external_id,
@@ -378,6 +389,57 @@ class _Builder:
             "updated_at": conv["updated_at"], "stage_changed_at": conv["updated_at"],
             "opted_out_at": None,
         }
+
+    def _ugc_right(self, conv: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """The usage rights asked of a customer who shared a photo: open threads still wait for
+        the answer, settled ones mostly said yes (some with a credit of their own), a few no,
+        and one in twenty withdrew later.
+
+        Its own random stream (seeded by the conversation), so adding rights left the rest of
+        the demo as it was."""
+        rng = random.Random(conv["id"] * 7919)
+        shared = next(m for m in messages if m["direction"] == "in")
+        handle = "@" + self.handles[conv["contact_id"]]
+        asked = shared["created_at"] + timedelta(minutes=rng.randint(2, 40))
+        self.ugc_seq += 1
+        row = {
+            "id": self.ugc_seq, "conversation_id": conv["id"], "message_id": shared["id"],
+            "state": "requested", "requested_at": asked, "answered_at": None,
+            "platform": conv["platform"], "origin_kind": conv["kind"],
+            "origin_id": shared["external_id"],
+            "origin_url": f"https://{conv['platform']}.example/lumen/m/{shared['external_id']}",
+            "media": [{"type": rng.choice(("image", "image", "video")),
+                       "id": f"demo-media{self.ugc_seq}",
+                       "url": f"https://cdn.{conv['platform']}.example/demo-media{self.ugc_seq}"}],
+            "creator": handle, "credit": "", "usage_from": None, "usage_until": None,
+            "revoked_at": None,
+        }
+        bot = {"actor": "bot", "actor_kind": ActorKind.BOT, "target_kind": "ugc_rights_request",
+               "target_id": self.ugc_seq, "conversation_id": conv["id"]}
+        self.audit.append(audit.entry("ugc.requested", at=asked, **bot, details={
+            "message": shared["external_id"], "media": 1, "platform": conv["platform"]}))
+        if conv["status"] != Status.RESOLVED.value:
+            return row
+        answered = min(asked + timedelta(minutes=rng.randint(10, 600)), self.now)
+        if rng.random() < 0.15:
+            row.update(state="refused", answered_at=answered)
+            self.audit.append(audit.entry("ugc.refused", at=answered, **bot,
+                                          details={"answered_at": iso(answered)}))
+            return row
+        until = ugc_rights.add_months(answered, FlowBook.ugc_usage_months)
+        credit = (f"{self.handles[conv['contact_id']].split('.')[0].title()} Photo"
+                  if rng.random() < 0.2 else handle)
+        row.update(state="granted", answered_at=answered, usage_from=answered,
+                   usage_until=until, credit=credit)
+        self.audit.append(audit.entry("ugc.granted", at=answered, **bot, details={
+            "credit": credit, "usage_from": iso(answered), "usage_until": iso(until),
+            "asked_credit": credit != handle}))
+        if rng.random() < 0.05:
+            withdrawn = min(answered + timedelta(days=rng.randint(1, 20)), self.now)
+            row.update(state="revoked", revoked_at=withdrawn)
+            self.audit.append(audit.entry("ugc.revoked", at=withdrawn, **bot, details={
+                "reason": "the creator withdrew it", "was_until": iso(until)}))
+        return row
 
     def _verdict(self, template: str, lang: str) -> Verdict:
         key = (template, lang)
