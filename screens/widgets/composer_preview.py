@@ -54,6 +54,10 @@ def render(preview: Preview | None, *, part: str = "", freehand: bool = False) -
             count = count.append(Content.assemble(
                 (f" · ctrl+r {part} {current.chosen + 1}/{current.variants}", "dim")))
     lines.append(count)
+    if preview.draft.note:
+        # The platform allows one private reply per comment: this one goes elsewhere.
+        lines.append(Content.assemble(("→ ", "bold $warning"),
+                                      (inert(preview.draft.note, limit=300), "$warning")))
     if preview.draft.sendable:
         lines.append(Content.assemble(("✓ ready: ctrl+s sends it to the outbox", "$success")))
     for reason in preview.draft.reasons:
