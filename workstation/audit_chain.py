@@ -59,10 +59,19 @@ def link(prev_hash: str, event: dict[str, Any], when: str | None = None) -> str:
     return hashlib.sha256((prev_hash + canonical(event, when)).encode("ascii")).hexdigest()
 
 
-def head(conn: Connection, table: Table) -> str:
-    """The hash of the newest event (GENESIS on an empty trail), read after taking the lock."""
+def lock(conn: Connection) -> None:
+    """Take the trail's lock until the transaction ends (SQLite's writers hold theirs already).
+
+    A transaction may take it early, before it reads what it will change: ingest does, so
+    that its batches are serialised on PostgreSQL as they are on SQLite.
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+
+
+def head(conn: Connection, table: Table) -> str:
+    """The hash of the newest event (GENESIS on an empty trail), read after taking the lock."""
+    lock(conn)
     found = conn.execute(select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar()
     return found or GENESIS
 

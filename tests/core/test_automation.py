@@ -13,6 +13,7 @@ from workstation.clock import FrozenClock
 from workstation.ingest import Ingestor
 from workstation.models import Contact, Lead, Message, Outbox, Reminder
 from workstation.services.replies import compose_drafts
+from workstation.workers import jobs
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)  # a Monday, office hours in Paris
 
@@ -33,8 +34,11 @@ def actions(engine: Engine) -> list[str]:
 def test_a_price_comment_becomes_a_lead_with_a_qualifier_dm_and_a_follow_up(engine: Engine) -> None:
     ingest(engine, event("c1", text="How much is the Moulin M2? I'd like to order one",
                          created_at="2026-11-23T11:00:00Z"))
+    # The rule's qualifier names a flow of flows.toml: ingest asks for it, the workers'
+    # flows job starts it (tests/core/leads/).
+    assert rows(engine, Outbox) == [] and "lead.flow_requested" in actions(engine)
+    assert jobs.flows(jobs.Context(engine, clock=FrozenClock(NOW))) == "started 1 flows"
     (lead,) = rows(engine, Lead)
-    # The rule's qualifier names a flow of flows.toml: the flow starts (tests/core/leads/).
     assert lead["stage"] == "qualifying" and lead["source_platform"] == "instagram"
     follow_up, nudge = sorted(rows(engine, Reminder), key=lambda r: r["kind"])
     assert (follow_up["kind"], follow_up["due_at"]) == ("follow-up",
@@ -71,8 +75,9 @@ def test_a_threat_bans_the_author(engine: Engine) -> None:
 def test_ingesting_twice_does_not_repeat_automation(engine: Engine) -> None:
     line = event("c1", text="How much is the Moulin M2? I'd like to order one",
                  created_at="2026-11-23T11:00:00Z")
-    ingest(engine, line)
-    ingest(engine, line)
+    for _ in range(2):
+        ingest(engine, line)
+        jobs.flows(jobs.Context(engine, clock=FrozenClock(NOW)))
     assert len(rows(engine, Lead)) == len(rows(engine, Outbox)) == 1
     assert len(rows(engine, Reminder)) == 2  # the rule's follow-up and the lead's nudge
 

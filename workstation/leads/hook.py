@@ -6,14 +6,21 @@ batch's transaction, message by message in time order: a stop word ends the flow
 reminders; any reply cancels the pending reminder; promo codes and UTM campaigns are noted on
 the lead; a pending UGC request reads its answer, a shared photo gets one; an active flow
 reads the answer (following the customer from a comment into their DM thread), and a rule's
-`qualifier = "FLOW"` starts a flow. The store is read once per batch for flows and requests.
+`qualifier = "FLOW"` asks for a flow. The store is read once per batch for flows and requests.
+
+What the work looks for in the words (a stop word, promo codes, a campaign link, a shared
+photo) needs no store: ingest's worker processes read it (`read`) with the rest of the text.
+Starting a flow renders and queues its greeting through the replies engine, which costs far
+more than a message's ingest: ingest only records the request (a `pending` flow), and the
+workers' `flows` job greets (`runner.start_requested`). Until then the flow answers nothing
+but a stop word.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select
 
@@ -22,8 +29,9 @@ from workstation.models import Lead, QualifierState, Reminder
 from workstation.services import leads as lead_service
 
 from . import attribution, config, ugc
+from .config import FlowBook
 from .flow import Cues
-from .runner import FlowRunner
+from .runner import PENDING, FlowRunner
 from .words import words
 
 SHORT = 6
@@ -32,6 +40,58 @@ a longer message needs one of the phrases ("leave me alone")."""
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _Q = QualifierState.__table__.c  # type: ignore[attr-defined]
 _R = Reminder.__table__.c  # type: ignore[attr-defined]
+
+
+class Reading(NamedTuple):
+    """What the leads work finds in a customer message's words, before any store."""
+
+    stop_word: str | None
+    """An opt-out word or phrase of flows.toml ("stop", "leave me alone")."""
+    codes: tuple[str, ...]
+    """Promo codes."""
+    campaign: str
+    """The `utm_campaign` of a pasted link."""
+    shares: bool
+    """Whether the message shares content of the product (a photo, "my photo")."""
+
+
+NOTHING = Reading(None, (), "", False)
+
+
+def read(book: FlowBook, event: Event) -> Reading | None:
+    """What the leads work looks for in a customer message (None: nothing at all, the usual
+    case). Pure: ingest runs it in its worker processes."""
+    folded = words(event.text)
+    stop_word = book.opt_out_words.find(folded)
+    if stop_word and " " not in stop_word and len(folded.split()) > SHORT:
+        stop_word = None  # "stop asking me questions, this is ridiculous" is anger
+    found = Reading(stop_word, attribution.promo_codes(event.text, book.promo_codes),
+                    attribution.utm_campaign(event.text), ugc.shares_content(book, event, folded))
+    return found if found != NOTHING else None
+
+
+class Reader:
+    """`read` for one flows book, remembering what it found in the short texts it met
+    (an inbox repeats itself: "prix ?", "😍", a spam wave), as `Pipeline.signals` does."""
+
+    SEEN_MAX = 20_000
+    SEEN_TEXT = 280
+
+    def __init__(self, book: FlowBook) -> None:
+        self.book = book
+        self._seen: dict[str, Reading | None] = {}
+
+    def __call__(self, event: Event) -> Reading | None:
+        # Without extra data (no attachment) a message's reading depends on its text only.
+        if event.extra or len(event.text) > self.SEEN_TEXT:
+            return read(self.book, event)
+        seen = self._seen
+        if event.text in seen:
+            return seen[event.text]
+        if len(seen) >= self.SEEN_MAX:
+            seen.clear()
+        found = seen[event.text] = read(self.book, event)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +103,7 @@ class _Item:
     cues: Cues
     qualifier: str
     """The flow a rule asked to start ('' for none)."""
+    reading: Reading
 
 
 class LeadHook:
@@ -60,13 +121,16 @@ class LeadHook:
         return do == "qualifier" and value in self.book.flows
 
     def note(self, conversation_id: int, contact_id: int | None, event: Event, verdict: Any,
-             angry: bool = False, confused: bool = False) -> None:
-        """Remember one customer message and what triage read in it."""
+             angry: bool = False, confused: bool = False, reading: Reading | None = None
+             ) -> None:
+        """Remember one customer message, what triage read in it and what `read` found in
+        its words (None: nothing)."""
         flow = next((a["value"] for a in verdict.actions
                      if a["do"] == "qualifier" and a["value"] in self.book.flows), "")
         cues = Cues(verdict.sentiment, angry, confused, tuple(verdict.intents),
                     tuple(verdict.tags))
-        self.items.append(_Item(conversation_id, contact_id, event, verdict.lang, cues, flow))
+        self.items.append(_Item(conversation_id, contact_id, event, verdict.lang, cues, flow,
+                                reading or NOTHING))
 
     def flush(self) -> None:
         """Do the work for every message noted, in order."""
@@ -97,14 +161,9 @@ class LeadHook:
     def _one(self, item: _Item, runner: FlowRunner, requests: list[Any],
              reminded: set[int]) -> None:
         conv, event, now = item.conversation_id, item.event, self.now
-        folded = words(event.text)
         state = runner.find(conv, item.contact_id, event)
         lead_id = state["lead_id"] if state is not None else None
-        stop_word = self.book.opt_out_words.find(folded)
-        if stop_word and " " not in stop_word and len(folded.split()) > SHORT:
-            stop_word = None  # "stop asking me questions, this is ridiculous" is anger
-        codes = attribution.promo_codes(event.text, self.book.promo_codes)
-        campaign = attribution.utm_campaign(event.text)
+        stop_word, codes, campaign, shares = item.reading
         if lead_id is None and (stop_word or codes or campaign or conv in reminded):
             lead_id = self._lead(conv)
         if lead_id is not None:
@@ -119,11 +178,13 @@ class LeadHook:
                 lead_service.opt_out_conn(self.conn, lead_id, now=now, word=stop_word)
             runner.stop(state, f"the customer said {stop_word!r}")
             return
+        if state is not None and state["status"] == PENDING:
+            return  # the flow has not said a word yet: there is nothing to answer
         request = next((r for r in requests if r.conversation_id == conv
                         or (event.kind == "dm" and r.contact_id == item.contact_id
                             and r.platform == event.platform)), None)
         if request is not None and state is None:
-            ugc.answer(self.conn, self.book, request, conv, folded, now=now)
+            ugc.answer(self.conn, self.book, request, conv, words(event.text), now=now)
             requests.remove(request)
             return
         if state is not None:
@@ -131,8 +192,8 @@ class LeadHook:
         elif now - event.created_at > self.book.start_within:
             return  # history being taken in: the bot starts nothing about old messages
         elif item.qualifier:
-            runner.start(item.qualifier, conv, item.contact_id, item.lang, event)
-        elif ugc.shares_content(self.book, event, folded):
+            runner.request(item.qualifier, conv, item.contact_id, item.lang, event)
+        elif shares:
             ugc.request(self.conn, self.book, conv, event, lang=_lang(item.lang), now=now,
                         registry=runner.templates())
 

@@ -1,4 +1,8 @@
-"""A customer talking to the bot through ingest, on each engine, with a frozen clock."""
+"""A customer talking to the bot through ingest, on each engine, with a frozen clock.
+
+After each message the workers' `flows` job runs, as `workstation sync` does every second:
+ingest only asks for a flow, the job greets.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from workstation import audit, db
 from workstation.clock import FrozenClock, iso
 from workstation.ingest import Ingestor
 from workstation.models import Conversation, Lead, Message, Outbox, QualifierState, Reminder
+from workstation.workers import jobs
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)  # a Monday, office hours in Paris
 
@@ -37,6 +42,7 @@ class Chat:
         line = event(f"{self.author['id']}-{self.count}", kind=kind, text=text,
                      platform=self.platform, author=self.author, **fields)
         Ingestor(self.engine, clock=self.clock).run(io.BytesIO(jsonl(line)))
+        jobs.flows(jobs.Context(self.engine, clock=self.clock))
 
     def comment(self, text: str, caption: str = "Our new roast", campaign: str = "noel-2026"
                 ) -> None:
