@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, func, select, text, tuple_
+from sqlalchemy import Connection, func, select, text
 
 from workstation import audit, audit_chain, bulk
 from workstation.automation import Automation
@@ -138,19 +138,22 @@ class Batch:
             return unique
         return [r for r in unique if (r.event.platform, r.event.id) not in stored]
 
-    def _existing(self, model: Any, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-        """Map (platform, external_id) to id for the keys already stored."""
+    def _existing(self, model: Any, keys: Iterable[tuple[str, str]], *columns: str
+                  ) -> dict[tuple[str, str], Any]:
+        """Map (platform, external_id) to id (or to the row of `columns`, if named) for the
+        keys already stored."""
         table = model.__table__
-        by_platform: dict[str, list[str]] = {}
-        for platform, ident in keys:
-            by_platform.setdefault(platform, []).append(ident)
         found: dict[tuple[str, str], Any] = {}
-        for platform, idents in by_platform.items():
-            query = select(table.c.external_id, table.c.id).where(
-                table.c.platform == platform, table.c.external_id.in_(idents)
-            )
-            for external_id, row_id in self.conn.execute(query):
-                found[(platform, external_id)] = row_id
+        for platform, idents in _by_platform(keys).items():
+            if columns:
+                for row in bulk.select_in(self.conn, table, columns, "external_id", idents,
+                                          platform=platform):
+                    found[(platform, row[0])] = row
+            else:
+                for external_id, row_id in bulk.select_in(
+                        self.conn, table, ("external_id", "id"), "external_id", idents,
+                        platform=platform):
+                    found[(platform, external_id)] = row_id
         return found
 
     def _contacts(self, events: list[Event]) -> tuple[dict[tuple[str, str], int], set[int]]:
@@ -165,7 +168,8 @@ class Batch:
         if not latest:
             return {}, set()
         table = Contact.__table__  # type: ignore[attr-defined]
-        stored = self._stored_contacts(latest)
+        stored = {key: _StoredContact._make(row) for key, row in
+                  self._existing(Contact, latest, *_StoredContact._fields).items()}
         new = [key for key in latest if key not in stored]
         ids = {key: row.id for key, row in stored.items()}
         ids.update(zip(new, next_ids(self.conn, table, len(new)), strict=True))
@@ -188,20 +192,6 @@ class Batch:
         bulk.update_by_id(self.conn, table, updates, _CONTACT_REFRESHED)
         return ids, {row.id for row in stored.values() if row.banned}
 
-    def _stored_contacts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-        c = Contact.__table__.c  # type: ignore[attr-defined]
-        by_platform: dict[str, list[str]] = {}
-        for platform, ident in keys:
-            by_platform.setdefault(platform, []).append(ident)
-        found: dict[tuple[str, str], Any] = {}
-        for platform, idents in by_platform.items():
-            query = select(c.external_id, c.id, c.last_seen, c.banned,
-                           *(getattr(c, name) for name in _CONTACT_FIELDS)).where(
-                c.platform == platform, c.external_id.in_(idents))
-            for row in self.conn.execute(query):
-                found[(platform, row.external_id)] = row
-        return found
-
     def _contact_fields(self, event: Event) -> dict[str, Any]:
         author = event.author
         return {
@@ -216,22 +206,16 @@ class Batch:
         if not refs:
             return {}
         table = Post.__table__  # type: ignore[attr-defined]
-        existing = self._existing(Post, refs)
-        insert_ignore(self.conn, table, [
-            {"platform": p, "external_id": i, "url": ref.url, "caption": ref.caption,
-             "campaign": ref.campaign, "likes": 0, "shares": 0, "impressions": 0}
-            for (p, i), ref in refs.items() if (p, i) not in existing
-        ])
-        c = table.c
-        found: dict[tuple[str, str], tuple[int, str]] = {}
-        for platform in {p for p, _ in refs}:
-            idents = [i for p, i in refs if p == platform]
-            query = select(c.external_id, c.id, c.campaign).where(
-                c.platform == platform, c.external_id.in_(idents)
-            )
-            for external_id, row_id, campaign in self.conn.execute(query):
-                found[(platform, external_id)] = (row_id, campaign)
-        return found
+        existing = self._existing(Post, refs, "external_id", "id", "campaign")
+        new = [key for key in refs if key not in existing]
+        if new:
+            insert_ignore(self.conn, table, [
+                {"platform": p, "external_id": i, "url": refs[p, i].url,
+                 "caption": refs[p, i].caption, "campaign": refs[p, i].campaign, "likes": 0,
+                 "shares": 0, "impressions": 0} for p, i in new
+            ])
+            existing.update(self._existing(Post, new, "external_id", "id", "campaign"))
+        return {key: (row[1], row[2]) for key, row in existing.items()}
 
     def _threads(self, events: list[Event]) -> dict[tuple[str, str], str]:
         """The conversation key of every event: its thread, its parent's, or its own."""
@@ -270,19 +254,11 @@ class Batch:
     def _stored_threads(self, parents: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
         if not parents:
             return {}
-        m = Message.__table__.c  # type: ignore[attr-defined]
-        c = Conversation.__table__.c  # type: ignore[attr-defined]
-        found: dict[tuple[str, str], str] = {}
-        for platform in {p for p, _ in parents}:
-            idents = [i for p, i in parents if p == platform]
-            query = (
-                select(m.external_id, c.thread_key)
-                .join(Conversation.__table__, c.id == m.conversation_id)  # type: ignore[attr-defined]
-                .where(m.platform == platform, m.external_id.in_(idents))
-            )
-            for external_id, thread_key in self.conn.execute(query):
-                found[(platform, external_id)] = thread_key
-        return found
+        messages = self._existing(Message, parents, "external_id", "conversation_id")
+        ids = sorted({row[1] for row in messages.values()})
+        keys = dict(bulk.select_in(self.conn, Conversation.__table__,  # type: ignore[arg-type]
+                                   ("id", "thread_key"), "id", ids))
+        return {parent: keys[row[1]] for parent, row in messages.items()}
 
     def _conversations(
         self, groups: dict[tuple[str, str], list[int]], events: list[Event]
@@ -308,18 +284,13 @@ class Batch:
     def _load_conversations(
         self, groups: dict[tuple[str, str], Any]
     ) -> dict[tuple[str, str], dict[str, Any]]:
-        if not groups:
-            return {}
-        c = Conversation.__table__.c  # type: ignore[attr-defined]
-        columns = [c.id, c.platform, c.thread_key, *(getattr(c, name) for name in _FOLDED)]
+        table = Conversation.__table__  # type: ignore[attr-defined]
+        names = ("id", *_FOLDED)
         found = {}
-        keys = list(groups)
-        for start in range(0, len(keys), 500):
-            query = select(*columns).where(tuple_(c.platform, c.thread_key).in_(keys[start:start + 500]))
-            for row in self.conn.execute(query).mappings():
-                state = {name: row[name] for name in _FOLDED}
-                state["id"] = row["id"]
-                found[(row["platform"], row["thread_key"])] = state
+        for platform, keys in _by_platform(groups).items():
+            for row in bulk.select_in(self.conn, table, ("thread_key", *names), "thread_key",
+                                      keys, platform=platform):
+                found[(platform, row[0])] = dict(zip(names, row[1:], strict=True))
         return found
 
     def _fold(
@@ -397,6 +368,25 @@ class Batch:
         state["updated_at"] = self.now
         state["version"] += 1
         return reopened
+
+
+class _StoredContact(NamedTuple):
+    external_id: str
+    id: int
+    last_seen: datetime
+    banned: bool
+    handle: str
+    name: str
+    followers: int
+    verified: bool
+    vip: bool
+
+
+def _by_platform(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for platform, ident in keys:
+        found.setdefault(platform, []).append(ident)
+    return found
 
 
 def next_ids(conn: Connection, table: Any, count: int) -> list[int]:

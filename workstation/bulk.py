@@ -5,13 +5,17 @@ thousands of rows of an ingest batch that costs more than SQLite itself. These s
 are compiled once per table and columns, and rows are converted with one function per column
 type, producing exactly what the Core path would store: UTC datetimes (naive text on SQLite,
 `timestamptz` on PostgreSQL), JSON text, integers for booleans on SQLite.
+
+`select_in` is the reading side: the rows whose key is one of a batch's thousands of keys,
+where SQLAlchemy would render and bind an expanding IN list parameter by parameter, and
+read back as the Core path would (aware UTC datetimes, booleans, parsed JSON).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
@@ -152,6 +156,59 @@ def _insert_sql(conn: Connection, table: Table, columns: Sequence[str],
         return f"{verb} INTO {table.name} ({names}) VALUES ({marks})"
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     return f"INSERT INTO {table.name} ({names}) VALUES ({marks}){tail}"
+
+
+def select_in(conn: Connection, table: Table, columns: Sequence[str], key: str,
+              values: Sequence[Any], **equal: Any) -> list[tuple[Any, ...]]:
+    """The `columns` of the rows of `table` whose `key` is one of `values` (and whose columns
+    named in `equal` hold those values), read as the Core path reads them."""
+    if not values:
+        return []
+    mark = _marks(conn, 1)[0]
+    head = (f"SELECT {', '.join(columns)} FROM {table.name} WHERE "
+            + "".join(f"{name} = {mark} AND " for name in equal) + f"{key} IN (")
+    fixed = tuple(equal.values())
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(values), IN_CHUNK):
+        run = values[start:start + IN_CHUNK]
+        rows += conn.exec_driver_sql(head + ", ".join([mark] * len(run)) + ")",
+                                     fixed + tuple(run)).fetchall()
+    sqlite = conn.dialect.name == "sqlite"
+    readers = [(i, reader) for i, name in enumerate(columns)
+               if (reader := _reader(table.c[name].type, sqlite)) is not None]
+    if not readers:
+        return [tuple(row) for row in rows]
+    out = []
+    for row in rows:
+        values_ = list(row)
+        for i, reader in readers:
+            if values_[i] is not None:
+                values_[i] = reader(values_[i])
+        out.append(tuple(values_))
+    return out
+
+
+IN_CHUNK = 500
+"""Keys per statement: far below SQLite's limit on bound parameters."""
+
+
+def _reader(column_type: Any, sqlite: bool) -> Callable[[Any], Any] | None:
+    if isinstance(getattr(column_type, "impl", column_type), DateTime):
+        return _read_sqlite_time if sqlite else _read_time
+    if sqlite and isinstance(column_type, JSON):
+        return json.loads
+    if sqlite and isinstance(column_type, Boolean):
+        return bool
+    return None
+
+
+def _read_sqlite_time(v: str) -> datetime:
+    found = datetime.fromisoformat(v)
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+
+def _read_time(v: datetime) -> datetime:
+    return v.astimezone(UTC) if v.tzinfo is not UTC else v
 
 
 def update_by_id(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
