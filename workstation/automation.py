@@ -67,9 +67,8 @@ class Automation:
                             reading=reading)
         if verdict.escalate and not state["escalated"]:
             self._audit("conversation.escalated", conv, role=verdict.role, reason=verdict.reason)
-        assigned = any(a["do"] == "assign" for a in verdict.actions)
-        if (not assigned and state.get("assignee_id") is None
-                and verdict.role in self.rules.auto_assign):
+        if (state["assignee_id"] is None and verdict.role in self.rules.auto_assign
+                and not any(a["do"] == "assign" for a in verdict.actions)):
             agent = self.router.pick(verdict.role, verdict.lang)
             if agent is not None:
                 state["assignee_id"] = agent

@@ -419,8 +419,10 @@ def _answered(state: dict[str, Any], at: datetime) -> None:
 
 def _absorb(state: dict[str, Any], verdict: Any) -> None:
     """A customer message's verdict raises the thread's priority, role, moderation."""
-    state["intents"] = merged(state["intents"], verdict.intents)
-    state["tags"] = merged(state["tags"], verdict.tags)
+    if verdict.intents:
+        state["intents"] = merged(state["intents"], verdict.intents)
+    if verdict.tags:
+        state["tags"] = merged(state["tags"], verdict.tags)
     if verdict.priority > state["priority"] or not state["sla_policy"]:
         state["priority"] = max(state["priority"], int(verdict.priority))
         state["sla_policy"] = verdict.sla_policy or state["sla_policy"]

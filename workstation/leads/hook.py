@@ -18,7 +18,6 @@ but a stop word.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -94,15 +93,13 @@ class Reader:
         return found
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
+class _Item(NamedTuple):
     conversation_id: int
     contact_id: int | None
     event: Event
-    lang: str
-    cues: Cues
-    qualifier: str
-    """The flow a rule asked to start ('' for none)."""
+    verdict: Any
+    angry: bool
+    confused: bool
     reading: Reading
 
 
@@ -125,11 +122,7 @@ class LeadHook:
              ) -> None:
         """Remember one customer message, what triage read in it and what `read` found in
         its words (None: nothing)."""
-        flow = next((a["value"] for a in verdict.actions
-                     if a["do"] == "qualifier" and a["value"] in self.book.flows), "")
-        cues = Cues(verdict.sentiment, angry, confused, tuple(verdict.intents),
-                    tuple(verdict.tags))
-        self.items.append(_Item(conversation_id, contact_id, event, verdict.lang, cues, flow,
+        self.items.append(_Item(conversation_id, contact_id, event, verdict, angry, confused,
                                 reading or NOTHING))
 
     def flush(self) -> None:
@@ -160,10 +153,11 @@ class LeadHook:
 
     def _one(self, item: _Item, runner: FlowRunner, requests: list[Any],
              reminded: set[int]) -> None:
-        conv, event, now = item.conversation_id, item.event, self.now
-        state = runner.find(conv, item.contact_id, event)
+        conv, contact, event, verdict, angry, confused, reading = item
+        now = self.now
+        state = runner.find(conv, contact, event) if runner.active else None
         lead_id = state["lead_id"] if state is not None else None
-        stop_word, codes, campaign, shares = item.reading
+        stop_word, codes, campaign, shares = reading
         if lead_id is None and (stop_word or codes or campaign or conv in reminded):
             lead_id = self._lead(conv)
         if lead_id is not None:
@@ -181,20 +175,25 @@ class LeadHook:
         if state is not None and state["status"] == PENDING:
             return  # the flow has not said a word yet: there is nothing to answer
         request = next((r for r in requests if r.conversation_id == conv
-                        or (event.kind == "dm" and r.contact_id == item.contact_id
-                            and r.platform == event.platform)), None)
+                        or (event.kind == "dm" and r.contact_id == contact
+                            and r.platform == event.platform)), None) if requests else None
         if request is not None and state is None:
             ugc.answer(self.conn, self.book, request, conv, words(event.text), now=now)
             requests.remove(request)
             return
         if state is not None:
-            runner.advance(state, conv, item.lang, event, item.cues)
-        elif now - event.created_at > self.book.start_within:
+            cues = Cues(verdict.sentiment, angry, confused, tuple(verdict.intents),
+                        tuple(verdict.tags))
+            runner.advance(state, conv, verdict.lang, event, cues)
+            return
+        if now - event.created_at > self.book.start_within:
             return  # history being taken in: the bot starts nothing about old messages
-        elif item.qualifier:
-            runner.request(item.qualifier, conv, item.contact_id, item.lang, event)
+        flow = next((a["value"] for a in verdict.actions
+                     if a["do"] == "qualifier" and a["value"] in self.book.flows), "")
+        if flow:
+            runner.request(flow, conv, contact, verdict.lang, event)
         elif shares:
-            ugc.request(self.conn, self.book, conv, event, lang=_lang(item.lang), now=now,
+            ugc.request(self.conn, self.book, conv, event, lang=_lang(verdict.lang), now=now,
                         registry=runner.templates())
 
 
