@@ -25,7 +25,7 @@ from workstation.routing import Router
 from workstation.rules.model import RuleSet
 
 if TYPE_CHECKING:
-    from workstation.leads.hook import Reading
+    from workstation.leads.reading import Reading
 
 ACTOR = "triage"
 _PLATFORM_ACTIONS = ("hide", "delete", "ban")
@@ -61,7 +61,7 @@ class Automation:
                 reading: Reading | None = None) -> None:
         """Note the effects of one customer message's verdict on its conversation `state`;
         `angry` and `confused` are what its text says, `reading` what the leads work found
-        in its words (`leads.hook.read`)."""
+        in its words (`leads.reading.read`)."""
         conv = state["id"]
         self.qualifier.note(conv, contact, event, verdict, angry=angry, confused=confused,
                             reading=reading)

@@ -3,8 +3,8 @@
 The file is streamed in batches of a few thousand lines. Reading the text (parsing, language,
 sentiment, intents, moderation, the policy's verdict for a new thread, what the leads work
 looks for) is the costly part and needs no store, so for large inputs it runs in worker
-processes a few batches ahead, while this process writes the previous batch in one write
-transaction (`batch.Batch`). Memory stays flat on a million lines, and a crash
+processes a few batches ahead (`reads.Reading`), while this process writes the previous batch
+in one write transaction (`batch.Batch`). Memory stays flat on a million lines, and a crash
 leaves whole conversations only: re-running the same file dedupes what was taken in.
 """
 
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine
 
@@ -22,9 +20,8 @@ from workstation.batch import Batch
 from workstation.clock import Clock, utcnow
 from workstation.events import Rejected
 from workstation.models import DeadLetter
-from workstation.parallel import ordered_map, runs
 from workstation.pipeline import Pipeline
-from workstation.reads import Chunk, Read, read_chunk, read_packed, unpack
+from workstation.reads import Chunk, Read, Reading
 
 BATCH = 2000
 
@@ -74,19 +71,16 @@ class Ingestor:
 
     def run(self, lines: Iterable[bytes], batch: int = BATCH) -> IngestReport:
         """Ingest every line; returns the report (also kept on `self.report`)."""
-        for reads, rejects in self._chunks(iter(lines), batch):
+        with Reading(self.pipeline, iter(lines), batch, self.workers, self.clock) as chunks:
+            return self.write_all(chunks)
+
+    def write_all(self, chunks: Iterator[Chunk]) -> IngestReport:
+        """Store chunks read already (`reads.Reading`, on this ingestor's pipeline)."""
+        for reads, rejects in chunks:
             for rejected in rejects:
                 self._reject(rejected)
             self.write(reads, rejects)
         return self.report
-
-    def _chunks(self, lines: Iterator[bytes], size: int) -> Iterator[Chunk]:
-        tasks = ((first, run, self.clock()) for first, run in runs(lines, size))
-        if self.workers <= 1:
-            yield from ordered_map(read_chunk, self.pipeline, tasks, 1)
-            return
-        for packed, rejects in ordered_map(read_packed, self.pipeline, tasks, self.workers):
-            yield [unpack(p) for p in packed], rejects
 
     def _reject(self, rejected: Rejected) -> None:
         self.report.rejected += 1
@@ -110,15 +104,3 @@ class Ingestor:
         self.report.ingested += counts.ingested
         self.report.duplicates += counts.duplicates
         self.report.conversations += counts.conversations
-
-
-def read_lines(stream: Any, size: int | None = None,
-               progress: Callable[[int, int | None], None] | None = None) -> Iterator[bytes]:
-    """Yield the lines of a binary stream, reporting bytes read to `progress`."""
-    done = 0
-    for line in stream:
-        done += len(line)
-        if progress is not None:
-            progress(done, size)
-        yield line
-

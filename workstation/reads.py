@@ -2,7 +2,7 @@
 
 A worker parses each line, reads its text (`Pipeline.signals`), decides it as the first
 message of a new thread (`Pipeline.decide_alone`) and reads what the leads work looks for in
-its words (`leads.hook.Reader`): everything that needs no store. The main process then only
+its words (`leads.reading.Reader`): everything that needs no store. The main process then only
 writes.
 
 Results cross from the workers as flat tuples of strings, numbers and times (`pack`), rebuilt
@@ -13,10 +13,14 @@ signals only travel when a rule on the thread may have the main process decide i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from workstation.clock import Clock
 from workstation.events import Author, Event, PostRef, Rejected, parse_line
+from workstation.parallel import OrderedMap, runs
 from workstation.pipeline import Pipeline, Signals, Verdict
 from workstation.priority import Priority
 
@@ -36,17 +40,45 @@ class Read(NamedTuple):
     angry: bool
     confused: bool
     leads: Any
-    """What the leads work found in the words (`leads.hook.Reading`), None for nothing."""
+    """What the leads work found in the words (`leads.reading.Reading`), None for nothing."""
 
 
 Chunk = tuple[list[Read], list[Rejected]]
 _readers: dict[int, Any] = {}
+AHEAD = 8
+"""Runs handed to the workers before the first is asked for: about what two workers read
+while the main process imports and opens the store."""
+
+
+class Reading(AbstractContextManager["Reading"], Iterator[Chunk]):
+    """The chunks of an input, read on `workers` processes from the moment it is made."""
+
+    def __init__(self, pipeline: Pipeline, lines: Iterator[bytes], size: int, workers: int,
+                 clock: Clock) -> None:
+        tasks = ((first, run, clock()) for first, run in runs(lines, size))
+        self._packed = workers > 1
+        self._map = OrderedMap(read_packed if self._packed else read_chunk, pipeline, tasks,
+                               workers, AHEAD if self._packed else None)
+
+    def __next__(self) -> Chunk:
+        found = next(self._map)
+        if not self._packed:
+            return found  # type: ignore[return-value]
+        packed, rejects = found
+        return [unpack(p) for p in packed], rejects
+
+    def close(self) -> None:
+        """Stop the workers."""
+        self._map.close()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def read_chunk(pipeline: Pipeline, first_line: int, lines: list[bytes], now: datetime) -> Chunk:
     """Parse and read a run of lines (in a worker, or in-process)."""
     from workstation.leads import config as flows
-    from workstation.leads.hook import Reader
+    from workstation.leads.reading import Reader
 
     book = flows.current()
     reader = _readers.get(id(book))
@@ -108,3 +140,14 @@ def unpack(packed: tuple[Any, ...]) -> Read:
                       _PRIORITIES[priority], sla_policy, due, role, escalate, reason, rules,
                       actions, tags)
     return Read(event, verdict, alone, signals, angry, confused, leads)
+
+
+def read_lines(stream: Any, size: int | None = None,
+               progress: Callable[[int, int | None], None] | None = None) -> Iterator[bytes]:
+    """Yield the lines of a binary stream, reporting bytes read to `progress`."""
+    done = 0
+    for line in stream:
+        done += len(line)
+        if progress is not None:
+            progress(done, size)
+        yield line

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import Engine, select
 
 from tests.factories import event, jsonl
@@ -108,3 +109,21 @@ def test_spam_in_a_dm_is_hidden_in_the_inbox_only(engine: Engine) -> None:
     assert [o for o in rows(engine, Outbox) if o["channel"] == "hide"] == []
     (hidden,) = [e for e in audit.list_events(engine) if e.action == "message.hidden"]
     assert hidden.details["on_platform"] is False
+
+
+@pytest.mark.parametrize("batches", [1, 2])
+def test_a_rule_on_the_thread_judges_the_second_insult_in_one_batch_or_two(
+    engine: Engine, batches: int,
+) -> None:
+    # rules.toml: harassment is reviewed; from the second message of a thread it bans.
+    lines = [event(f"h{i}", thread="t-h", text="you're such a moron",
+                   created_at=f"2026-11-23T11:0{i}:00Z") for i in (1, 2)]
+    if batches == 1:
+        ingest(engine, *lines)
+    else:
+        ingest(engine, lines[0])
+        assert not rows(engine, Contact)[0]["banned"]
+        ingest(engine, lines[1])
+    assert rows(engine, Contact)[0]["banned"]
+    assert [m["moderation"] for m in sorted(rows(engine, Message), key=lambda m: m["id"])] == [
+        "review", "ban"]

@@ -20,30 +20,39 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def ingest(args: argparse.Namespace) -> int:
     import gc
 
-    from ..ingest import Ingestor, read_lines
+    from ..clock import utcnow
     from ..parallel import default_workers
+    from ..pipeline import Pipeline
+    from ..reads import Reading, read_lines
 
-    engine = store(args)
-    # What start-up loaded lives as long as the process: out of the collector's sight, a
-    # full collection no longer walks it (a tenth of a second each, several per run). A batch
-    # makes tens of thousands of objects that live until it is written, few of them in
-    # cycles: collecting every 700 allocations walked each of them several times (an eighth
-    # of the run); every 100,000, most are freed by their counts before the collector looks.
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
     with ExitStack() as stack:
         stream, name, size = open_input(args.file, stack)
         progress = Progress(not args.no_progress)
+        stack.callback(progress.clear)
 
         def report_reject(line: str) -> None:
             progress.clear()
             print(line, file=sys.stderr)
 
-        ingestor = Ingestor(engine, source=name, on_reject=report_reject,
-                            workers=default_workers(size))
-        try:
-            report = ingestor.run(read_lines(stream, size, progress), batch=args.batch)
-        finally:
-            progress.clear()
+        pipeline = Pipeline()
+        # Collect garbage every 100,000 allocations, not 700: a batch makes tens of thousands
+        # of objects that live until it is written, few in cycles, and the collector walked
+        # each of them several times (an eighth of the run); most are now freed by their
+        # counts first. What is loaded so far is frozen out of its sight before the workers
+        # fork (their pages stay shared), and again once the store's modules are loaded.
+        gc.set_threshold(100_000, 50, 100)
+        gc.freeze()
+        workers = default_workers(size)
+        # The workers start reading now, while this process loads the store's tables and
+        # opens (or migrates) the store: about a second it would otherwise spend alone.
+        chunks = stack.enter_context(
+            Reading(pipeline, read_lines(stream, size, progress), args.batch, workers, utcnow))
+        engine = store(args)
+        from ..ingest import Ingestor
+
+        gc.freeze()
+        ingestor = Ingestor(engine, pipeline=pipeline, source=name, on_reject=report_reject,
+                            workers=workers)
+        report = ingestor.write_all(chunks)
     print(report.summary())
     return EXIT_PARTIAL if report.rejected else EXIT_OK

@@ -9,7 +9,8 @@ reads the answer (following the customer from a comment into their DM thread), a
 `qualifier = "FLOW"` asks for a flow. The store is read once per batch for flows and requests.
 
 What the work looks for in the words (a stop word, promo codes, a campaign link, a shared
-photo) needs no store: ingest's worker processes read it (`read`) with the rest of the text.
+photo) needs no store: ingest's worker processes read it (`reading`) with the rest of the
+text.
 Starting a flow renders and queues its greeting through the replies engine, which costs far
 more than a message's ingest: ingest only records the request (a `pending` flow), and the
 workers' `flows` job greets (`runner.start_requested`). Until then the flow answers nothing
@@ -27,70 +28,15 @@ from workstation.events import Event
 from workstation.models import Lead, QualifierState, Reminder
 from workstation.services import leads as lead_service
 
-from . import attribution, config, ugc
-from .config import FlowBook
+from . import config, ugc
 from .flow import Cues
+from .reading import NOTHING, Reading
 from .runner import PENDING, FlowRunner
 from .words import words
 
-SHORT = 6
-"""A one-word stop term ("stop", "arrête") opts out in a message of at most this many words;
-a longer message needs one of the phrases ("leave me alone")."""
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _Q = QualifierState.__table__.c  # type: ignore[attr-defined]
 _R = Reminder.__table__.c  # type: ignore[attr-defined]
-
-
-class Reading(NamedTuple):
-    """What the leads work finds in a customer message's words, before any store."""
-
-    stop_word: str | None
-    """An opt-out word or phrase of flows.toml ("stop", "leave me alone")."""
-    codes: tuple[str, ...]
-    """Promo codes."""
-    campaign: str
-    """The `utm_campaign` of a pasted link."""
-    shares: bool
-    """Whether the message shares content of the product (a photo, "my photo")."""
-
-
-NOTHING = Reading(None, (), "", False)
-
-
-def read(book: FlowBook, event: Event) -> Reading | None:
-    """What the leads work looks for in a customer message (None: nothing at all, the usual
-    case). Pure: ingest runs it in its worker processes."""
-    folded = words(event.text)
-    stop_word = book.opt_out_words.find(folded)
-    if stop_word and " " not in stop_word and len(folded.split()) > SHORT:
-        stop_word = None  # "stop asking me questions, this is ridiculous" is anger
-    found = Reading(stop_word, attribution.promo_codes(event.text, book.promo_codes),
-                    attribution.utm_campaign(event.text), ugc.shares_content(book, event, folded))
-    return found if found != NOTHING else None
-
-
-class Reader:
-    """`read` for one flows book, remembering what it found in the short texts it met
-    (an inbox repeats itself: "prix ?", "😍", a spam wave), as `Pipeline.signals` does."""
-
-    SEEN_MAX = 20_000
-    SEEN_TEXT = 280
-
-    def __init__(self, book: FlowBook) -> None:
-        self.book = book
-        self._seen: dict[str, Reading | None] = {}
-
-    def __call__(self, event: Event) -> Reading | None:
-        # Without extra data (no attachment) a message's reading depends on its text only.
-        if event.extra or len(event.text) > self.SEEN_TEXT:
-            return read(self.book, event)
-        seen = self._seen
-        if event.text in seen:
-            return seen[event.text]
-        if len(seen) >= self.SEEN_MAX:
-            seen.clear()
-        found = seen[event.text] = read(self.book, event)
-        return found
 
 
 class _Item(NamedTuple):

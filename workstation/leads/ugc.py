@@ -21,36 +21,12 @@ from workstation.replies.templates import Registry
 
 from . import outbound
 from .config import FlowBook
+from .reading import has_media
 
 _U = UgcRightsRequest.__table__.c  # type: ignore[attr-defined]
 _UGC = UgcRightsRequest.__table__  # type: ignore[attr-defined]
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _M = Message.__table__.c  # type: ignore[attr-defined]
-_MEDIA_TYPES = ("image", "photo", "video", "reel", "story", "carousel", "gif")
-
-
-def has_media(event: Event) -> bool:
-    """Whether the customer sent an image or a video: an attachment of any message, or the
-    media of a mention. (A comment's `media` is the post it sits under, not theirs.)"""
-    keys = ("attachments", "attachment", "media") if event.kind == "mention" else (
-        "attachments", "attachment")
-    for key in keys:
-        value = event.extra.get(key)
-        items = value if isinstance(value, list) else [value] if value else []
-        for item in items:
-            kind = ""
-            if isinstance(item, dict):
-                kind = str(item.get("type") or item.get("media_type") or "").lower()
-            elif isinstance(item, str):
-                kind = item.lower()
-            if any(t in kind for t in _MEDIA_TYPES) or (key == "media" and item):
-                return True
-    return False
-
-
-def shares_content(book: FlowBook, event: Event, folded: str) -> bool:
-    """Whether a customer message shares content of the product."""
-    return has_media(event) or bool(book.ugc_words.find(folded))
 
 
 def read_answer(book: FlowBook, folded: str) -> str:

@@ -64,8 +64,9 @@ class Decision:
     tags: list[str] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
-    read_thread: bool = False
-    """Whether a rule tested reads the thread's state: with another thread, another answer."""
+    read_thread: bool = field(default=False, compare=False)
+    """Whether a rule tested reads the thread's state: with another thread, another answer
+    may come (how the answer was reached, not part of it)."""
 
 
 def moderation_verdict(rules: RuleSet, categories: tuple[str, ...], kind: str) -> str:

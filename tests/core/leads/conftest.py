@@ -34,20 +34,26 @@ class Chat:
         self.platform = platform
         self.count = 0
 
-    def send(self, text: str, kind: str = "dm", **fields: Any) -> None:
-        """The customer writes (two minutes after the last message)."""
+    def send(self, text: str, kind: str = "dm", workers: bool = True, **fields: Any) -> None:
+        """The customer writes (two minutes after the last message); then the workers' flows
+        job runs, unless `workers` is False."""
         self.count += 1
         self.clock.advance(minutes=2)
         fields.setdefault("created_at", iso(self.clock()))
         line = event(f"{self.author['id']}-{self.count}", kind=kind, text=text,
                      platform=self.platform, author=self.author, **fields)
         Ingestor(self.engine, clock=self.clock).run(io.BytesIO(jsonl(line)))
-        jobs.flows(jobs.Context(self.engine, clock=self.clock))
+        if workers:
+            self.greet()
 
-    def comment(self, text: str, caption: str = "Our new roast", campaign: str = "noel-2026"
-                ) -> None:
+    def greet(self) -> str:
+        """The workers' flows job: start the flows ingest asked for."""
+        return jobs.flows(jobs.Context(self.engine, clock=self.clock))
+
+    def comment(self, text: str, caption: str = "Our new roast", campaign: str = "noel-2026",
+                workers: bool = True) -> None:
         """A comment under a post (the sales-lead rule's ground)."""
-        self.send(text, kind="comment",
+        self.send(text, kind="comment", workers=workers,
                   post={"id": "p1", "caption": caption, "campaign": campaign})
 
     def bot(self) -> list[str]:
