@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 _CONTACT_FIELDS = ("handle", "name", "followers", "verified", "vip")
 _CONTACT_REFRESHED = (*_CONTACT_FIELDS, "last_seen")
+_NEW_CONTACT = ("id", "platform", "external_id", *_CONTACT_FIELDS, "first_seen", "last_seen",
+                "email", "phone", "banned", "extra")
 _SEEN_PRECISION = timedelta(hours=1)
 _FOLDED = (
     "contact_id", "post_id", "campaign", "status", "lang", "intents", "tags", "sentiment",
@@ -173,11 +175,16 @@ class Batch:
         new = [key for key in latest if key not in stored]
         ids = {key: row.id for key, row in stored.items()}
         ids.update(zip(new, next_ids(self.conn, table, len(new)), strict=True))
-        bulk.insert(self.conn, table, [
-            {"id": ids[(p, a)], "platform": p, "external_id": a, **self._contact_fields(e),
-             "first_seen": e.created_at, "email": "", "phone": "", "banned": False, "extra": {}}
-            for (p, a), e in ((key, latest[key]) for key in new)
-        ])
+        writer = bulk.Rows(self.conn, table, _NEW_CONTACT)
+        time, flag = writer.converter("last_seen"), writer.converter("vip")
+        is_vip = self.pipeline.is_vip
+        rows = []
+        for key in new:
+            event = latest[key]
+            a, at = event.author, time(event.created_at)
+            rows.append((ids[key], key[0], key[1], a.handle, a.name, a.followers,
+                         flag(a.verified), flag(is_vip(a)), at, at, "", "", flag(False), "{}"))
+        writer.insert(rows)
         updates = []
         for key, row in stored.items():
             event = latest[key]
@@ -185,20 +192,13 @@ class Batch:
             # an unchanged author is rewritten at most hourly (last seen stays that fresh).
             if event.created_at < row.last_seen:
                 continue
-            fields = self._contact_fields(event)
-            if (any(fields[name] != getattr(row, name) for name in _CONTACT_FIELDS)
-                    or event.created_at - row.last_seen > _SEEN_PRECISION):
-                updates.append({"id": row.id, **fields})
+            a = event.author
+            fields = (a.handle, a.name, a.followers, a.verified, is_vip(a))
+            if fields != row[4:] or event.created_at - row.last_seen > _SEEN_PRECISION:
+                updates.append({"id": row.id, **dict(zip(_CONTACT_FIELDS, fields, strict=True)),
+                                "last_seen": event.created_at})
         bulk.update_by_id(self.conn, table, updates, _CONTACT_REFRESHED)
         return ids, {row.id for row in stored.values() if row.banned}
-
-    def _contact_fields(self, event: Event) -> dict[str, Any]:
-        author = event.author
-        return {
-            "handle": author.handle, "name": author.name, "followers": author.followers,
-            "verified": author.verified, "vip": self.pipeline.is_vip(author),
-            "last_seen": event.created_at,
-        }
 
     def _posts(self, events: list[Event]) -> dict[tuple[str, str], tuple[int, str]]:
         """Create the posts comments sit under; map identity to (post id, campaign)."""

@@ -65,7 +65,6 @@ class FlowRunner:
         self.now = now
         self.auto_assign = auto_assign
         self.active: list[dict[str, Any]] = []
-        self.guardrails = outbound.flow_guardrails(book.max_questions)
         self.registry: Registry | None = None
         """The templates, read once per batch (handoff messages)."""
 
@@ -226,7 +225,7 @@ class FlowRunner:
         key = f"flow:{row['id']}:{fs.asked}:{say.kind}:{say.step}"
         return outbound.send_text(self.conn, conv, text, lang=fs.lang, template_id=template_id,
                                   key=key, now=self.now, options=options,
-                                  config=self.guardrails)
+                                  config=outbound.flow_guardrails(self.book.max_questions))
 
     def _link(self, row: dict[str, Any], flow: Flow) -> str:
         if flow.offer.kind in ("call", "guide"):
