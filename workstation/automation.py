@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from workstation.leads.reading import Reading
 
 ACTOR = "triage"
+_OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+_REMINDER = Reminder.__table__  # type: ignore[attr-defined]
 _PLATFORM_ACTIONS = ("hide", "delete", "ban")
 
 
@@ -113,8 +115,7 @@ class Automation:
         if self.drafted:
             self._drop_repeated_replies()
         if self.outbox:
-            bulk.insert(self.conn, Outbox.__table__, self.outbox, ignore_conflicts=True,  # type: ignore[arg-type]
-                        fill=True)
+            bulk.insert(self.conn, _OUTBOX, self.outbox, ignore_conflicts=True, fill=True)
         if self.banned:
             contacts = Contact.__table__  # type: ignore[attr-defined]
             self.conn.execute(update(contacts).where(contacts.c.id.in_(self.banned))
@@ -131,7 +132,7 @@ class Automation:
                     self._audit("lead.created", row["conversation_id"], stage=row["stage"],
                                 campaign=row["campaign"])
         if self.reminders:
-            bulk.insert(self.conn, Reminder.__table__, self.reminders, fill=True)  # type: ignore[arg-type]
+            bulk.insert(self.conn, _REMINDER, self.reminders, fill=True)
         self.router.flush()
         # One link of the hash chain for the whole batch; the leads work, which audits as it
         # goes, follows.

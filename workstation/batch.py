@@ -52,6 +52,8 @@ _MESSAGE = (
     "categories", "hidden", "hidden_reason", "deleted", "created_at", "received_at", "extra",
 )  # fmt: skip
 _HIDDEN = VERDICT_RANK["hide"]
+_MESSAGES = Message.__table__  # type: ignore[attr-defined]
+_CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
 _CUSTOMER = AuthorKind.CUSTOMER.value
 _AGENT = AuthorKind.AGENT.value
 
@@ -75,7 +77,7 @@ class Batch:
         self.source = source
         self.counts = Counts()
         self.automation = Automation(conn, pipeline.rules, now)
-        self.messages = bulk.Rows(conn, Message.__table__, _MESSAGE)  # type: ignore[arg-type]
+        self.messages = bulk.Rows(conn, _MESSAGES, _MESSAGE)
         self._received = self.messages.value("received_at", now)
         self._time = self.messages.converter("created_at")
         self._extra = self.messages.converter("extra")
@@ -256,8 +258,8 @@ class Batch:
             return {}
         messages = self._existing(Message, parents, "external_id", "conversation_id")
         ids = sorted({row[1] for row in messages.values()})
-        keys = dict(bulk.select_in(self.conn, Conversation.__table__,  # type: ignore[arg-type]
-                                   ("id", "thread_key"), "id", ids))
+        keys: dict[int, str] = dict(bulk.select_in(  # type: ignore[arg-type]
+            self.conn, _CONVERSATIONS, ("id", "thread_key"), "id", ids))
         return {parent: keys[row[1]] for parent, row in messages.items()}
 
     def _conversations(
@@ -271,7 +273,7 @@ class Batch:
         states = self._load_conversations(groups)
         fresh = [key for key in groups if key not in states]
         table = Conversation.__table__  # type: ignore[attr-defined]
-        base = {name: None for name in _FOLDED}
+        base: dict[str, Any] = {name: None for name in _FOLDED}
         base.update(bulk.defaults(table))
         base.update(updated_at=self.now, version=0)
         for key, new_id in zip(fresh, next_ids(self.conn, table, len(fresh)), strict=True):

@@ -3,7 +3,7 @@
 The file is streamed in batches of a few thousand lines. Reading the text (parsing, language,
 sentiment, intents, moderation, the policy's verdict for a new thread, what the leads work
 looks for) is the costly part and needs no store, so for large inputs it runs in worker
-processes a few batches ahead (`reads.Reading`), while this process writes the previous batch
+processes a few batches ahead (`reads.Chunks`), while this process writes the previous batch
 in one write transaction (`batch.Batch`). Memory stays flat on a million lines, and a crash
 leaves whole conversations only: re-running the same file dedupes what was taken in.
 """
@@ -21,7 +21,7 @@ from workstation.clock import Clock, utcnow
 from workstation.events import Rejected
 from workstation.models import DeadLetter
 from workstation.pipeline import Pipeline
-from workstation.reads import Chunk, Read, Reading
+from workstation.reads import Chunk, Chunks, Read
 
 BATCH = 2000
 
@@ -71,11 +71,11 @@ class Ingestor:
 
     def run(self, lines: Iterable[bytes], batch: int = BATCH) -> IngestReport:
         """Ingest every line; returns the report (also kept on `self.report`)."""
-        with Reading(self.pipeline, iter(lines), batch, self.workers, self.clock) as chunks:
+        with Chunks(self.pipeline, iter(lines), batch, self.workers, self.clock) as chunks:
             return self.write_all(chunks)
 
     def write_all(self, chunks: Iterator[Chunk]) -> IngestReport:
-        """Store chunks read already (`reads.Reading`, on this ingestor's pipeline)."""
+        """Store chunks read already (`reads.Chunks`, on this ingestor's pipeline)."""
         for reads, rejects in chunks:
             for rejected in rejects:
                 self._reject(rejected)

@@ -20,6 +20,8 @@ from typing import Any, NamedTuple
 
 from workstation.clock import Clock
 from workstation.events import Author, Event, PostRef, Rejected, parse_line
+from workstation.leads import config as flows
+from workstation.leads.reading import Reader, Reading
 from workstation.parallel import OrderedMap, runs
 from workstation.pipeline import Pipeline, Signals, Verdict
 from workstation.priority import Priority
@@ -39,31 +41,32 @@ class Read(NamedTuple):
     """What the text says; kept only when `alone` is False (the main process decides again)."""
     angry: bool
     confused: bool
-    leads: Any
-    """What the leads work found in the words (`leads.reading.Reading`), None for nothing."""
+    leads: Reading | None
+    """What the leads work found in the words, None for nothing."""
 
 
 Chunk = tuple[list[Read], list[Rejected]]
-_readers: dict[int, Any] = {}
 AHEAD = 8
 """Runs handed to the workers before the first is asked for: about what two workers read
 while the main process imports and opens the store."""
+_reader: Reader | None = None
 
 
-class Reading(AbstractContextManager["Reading"], Iterator[Chunk]):
-    """The chunks of an input, read on `workers` processes from the moment it is made."""
+class Chunks(AbstractContextManager["Chunks"], Iterator[Chunk]):
+    """The chunks of an input, read on `workers` processes from the moment this is made."""
 
     def __init__(self, pipeline: Pipeline, lines: Iterator[bytes], size: int, workers: int,
                  clock: Clock) -> None:
         tasks = ((first, run, clock()) for first, run in runs(lines, size))
         self._packed = workers > 1
-        self._map = OrderedMap(read_packed if self._packed else read_chunk, pipeline, tasks,
-                               workers, AHEAD if self._packed else None)
+        self._map: OrderedMap[Any] = OrderedMap(
+            read_packed if self._packed else read_chunk, pipeline, tasks, workers,
+            AHEAD if self._packed else None)
 
     def __next__(self) -> Chunk:
         found = next(self._map)
         if not self._packed:
-            return found  # type: ignore[return-value]
+            return found  # type: ignore[no-any-return]
         packed, rejects = found
         return [unpack(p) for p in packed], rejects
 
@@ -77,14 +80,11 @@ class Reading(AbstractContextManager["Reading"], Iterator[Chunk]):
 
 def read_chunk(pipeline: Pipeline, first_line: int, lines: list[bytes], now: datetime) -> Chunk:
     """Parse and read a run of lines (in a worker, or in-process)."""
-    from workstation.leads import config as flows
-    from workstation.leads.reading import Reader
-
+    global _reader
     book = flows.current()
-    reader = _readers.get(id(book))
-    if reader is None or reader.book is not book:
-        _readers.clear()
-        reader = _readers[id(book)] = Reader(book)
+    if _reader is None or _reader.book is not book:
+        _reader = Reader(book)  # remembers what it read while flows.toml stays the same
+    reader = _reader
     reads: list[Read] = []
     rejects: list[Rejected] = []
     for line_no, raw in enumerate(lines, start=first_line):

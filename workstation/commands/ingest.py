@@ -23,7 +23,7 @@ def ingest(args: argparse.Namespace) -> int:
     from ..clock import utcnow
     from ..parallel import default_workers
     from ..pipeline import Pipeline
-    from ..reads import Reading, read_lines
+    from ..reads import Chunks, read_lines
 
     with ExitStack() as stack:
         stream, name, size = open_input(args.file, stack)
@@ -46,7 +46,7 @@ def ingest(args: argparse.Namespace) -> int:
         # The workers start reading now, while this process loads the store's tables and
         # opens (or migrates) the store: about a second it would otherwise spend alone.
         chunks = stack.enter_context(
-            Reading(pipeline, read_lines(stream, size, progress), args.batch, workers, utcnow))
+            Chunks(pipeline, read_lines(stream, size, progress), args.batch, workers, utcnow))
         engine = store(args)
         from ..ingest import Ingestor
 

@@ -118,12 +118,12 @@ class FlowRunner:
         lead_id = lead_service.ensure_lead_conn(self.conn, conversation_id, now=self.now)
         if self.conn.execute(select(_L.opted_out_at).where(_L.id == lead_id)).scalar():
             return
-        row = {"conversation_id": conversation_id, "origin_conversation_id": conversation_id,
-               "lead_id": lead_id, "contact_id": contact_id, "platform": event.platform,
-               "flow": flow_id, "lang": lang if lang in LANGS else "en", "tone": "",
-               "step": 0, "status": PENDING, "asked": 0, "retries": 0, "off_script": 0,
-               "answers": {}, "end_reason": "", "started_at": self.now,
-               "updated_at": self.now, "ended_at": None}
+        row: dict[str, Any] = {
+            "conversation_id": conversation_id, "origin_conversation_id": conversation_id,
+            "lead_id": lead_id, "contact_id": contact_id, "platform": event.platform,
+            "flow": flow_id, "lang": lang if lang in LANGS else "en", "tone": "", "step": 0,
+            "status": PENDING, "asked": 0, "retries": 0, "off_script": 0, "answers": {},
+            "end_reason": "", "started_at": self.now, "updated_at": self.now, "ended_at": None}
         row["id"] = self.conn.execute(_STATE.insert().returning(_Q.id), row).scalar_one()
         self.active.append(row)
         self._audit("lead.flow_requested", row, flow=flow_id, lang=row["lang"],
