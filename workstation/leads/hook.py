@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select
 
+from workstation import bulk
 from workstation.events import Event
 from workstation.models import Lead, QualifierState, Reminder
 from workstation.services import leads as lead_service
@@ -36,7 +37,7 @@ from .words import words
 
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _Q = QualifierState.__table__.c  # type: ignore[attr-defined]
-_R = Reminder.__table__.c  # type: ignore[attr-defined]
+_REMINDER = Reminder.__table__  # type: ignore[attr-defined]
 
 
 class _Item(NamedTuple):
@@ -81,9 +82,9 @@ class LeadHook:
         runner = FlowRunner(self.conn, self.book, self.now, self.auto_assign)
         runner.load(conversations, dm_contacts)
         requests = ugc.pending(self.conn, conversations, dm_contacts)
-        reminded = set(self.conn.execute(select(_R.conversation_id).where(
-            _R.kind == "lead", _R.state == "pending", _R.conversation_id.in_(conversations)
-        )).scalars())
+        reminded = {row[0] for row in bulk.select_in(
+            self.conn, _REMINDER, ("conversation_id",), "conversation_id",
+            sorted(conversations), kind="lead", state="pending")}
         for item in self.items:
             self._one(item, runner, requests, reminded)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, or_, select, update
 
-from workstation import audit, db
+from workstation import audit, bulk, db
 from workstation.clock import Clock, utcnow
 from workstation.events import Event
 from workstation.models import Contact, Conversation, Lead, Post, Priority, QualifierState
@@ -70,10 +70,16 @@ class FlowRunner:
 
     def load(self, conversations: set[int], contacts: set[int]) -> None:
         """Read the open flows (active or pending) of these conversations and of these
-        people's DMs."""
-        query = select(_STATE).where(_Q.status.in_(_OPEN), or_(
-            _Q.conversation_id.in_(conversations), _Q.contact_id.in_(contacts)))
-        self.active = [dict(row) for row in self.conn.execute(query).mappings()]
+        people's DMs (plain statements per few hundred keys: ingest asks for every batch)."""
+        names = tuple(_STATE.c.keys())
+        found: dict[int, dict[str, Any]] = {}
+        for key, values in (("conversation_id", conversations), ("contact_id", contacts)):
+            for status in _OPEN:
+                for row in bulk.select_in(self.conn, _STATE, names, key, sorted(values),
+                                          status=status):
+                    state = dict(zip(names, row, strict=True))
+                    found[state["id"]] = state
+        self.active = [found[key] for key in sorted(found)]
 
     def find(self, conversation_id: int, contact_id: int | None, event: Event
              ) -> dict[str, Any] | None:
