@@ -4,9 +4,10 @@
 
 Both runs are in this process on fresh SQLite stores (same generated events as
 benchmarks/ingest.py: comment threads, DM threads, French and English, with purchase
-questions that start qualifier flows). "without" replaces the hook's `note` and `flush` by
-no-ops, so the difference is the leads work: flows started and advanced, UGC checks,
-attribution and reminder bookkeeping. Best of `--rounds` alternated runs each (the host is
+questions that ask for qualifier flows). "without" replaces the hook's `note` and `flush` by
+no-ops, so the difference is the leads work at ingest: flows asked for (the workers' `flows`
+job starts them, not measured here) and advanced, UGC checks, attribution and reminder
+bookkeeping. Best of `--rounds` alternated runs each (the host is
 shared). Prints seconds, events per second and the hook's cost per event.
 """
 

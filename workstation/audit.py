@@ -74,12 +74,21 @@ def entry(
     }
 
 
+_COLUMNS = ("at", "actor_kind", "actor", "action", "target_kind", "target_id",
+            "conversation_id", "details", "prev_hash", "hash")
+
+
 def record_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Append audit events on the connection that makes the change, chained to the trail."""
     if not rows:
         return
-    audit_chain.chain(audit_chain.head(conn, _TABLE), rows)
-    bulk.insert(conn, _TABLE, rows)
+    details: list[str] = []
+    audit_chain.chain(audit_chain.head(conn, _TABLE), rows, details)
+    writer = bulk.Rows(conn, _TABLE, _COLUMNS)
+    time = writer.converter("at")
+    writer.insert([(time(r["at"]), r["actor_kind"], r["actor"], r["action"], r["target_kind"],
+                    r["target_id"], r["conversation_id"], text, r["prev_hash"], r["hash"])
+                   for r, text in zip(rows, details, strict=True)])
 
 
 def record(conn: Connection, action: str, **kwargs: Any) -> None:

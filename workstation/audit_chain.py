@@ -59,28 +59,47 @@ def link(prev_hash: str, event: dict[str, Any], when: str | None = None) -> str:
     return hashlib.sha256((prev_hash + canonical(event, when)).encode("ascii")).hexdigest()
 
 
-def head(conn: Connection, table: Table) -> str:
-    """The hash of the newest event (GENESIS on an empty trail), read after taking the lock."""
+def lock(conn: Connection) -> None:
+    """Take the trail's lock until the transaction ends (SQLite's writers hold theirs already).
+
+    A transaction may take it early, before it reads what it will change: ingest does, so
+    that its batches are serialised on PostgreSQL as they are on SQLite.
+    """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+
+
+def head(conn: Connection, table: Table) -> str:
+    """The hash of the newest event (GENESIS on an empty trail), read after taking the lock."""
+    lock(conn)
     found = conn.execute(select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar()
     return found or GENESIS
 
 
-def chain(prev_hash: str, rows: Iterable[dict[str, Any]]) -> str:
-    """Set `prev_hash` and `hash` on each row, in order; return the last hash."""
+def chain(prev_hash: str, rows: Iterable[dict[str, Any]], details: list[str] | None = None
+          ) -> str:
+    """Set `prev_hash` and `hash` on each row, in order; return the last hash.
+
+    With `details`, append each row's details as the JSON text that was hashed: storing that
+    text saves writing the details a second time (reading it back gives the same details).
+    """
     # `link` inlined: ingest hashes thousands of events per batch.
     times: dict[datetime, str] = {}  # a batch's events mostly share one time
     sha256, dumps = hashlib.sha256, _DUMPS
+    keep = details.append if details is not None else None
     for row in rows:
         at = row["at"]
         when = times.get(at)
         if when is None:
             when = times[at] = _when(at)
         row["prev_hash"] = prev_hash
+        # The canonical list, written as `dumps` writes it: the fields, then the details.
+        found = dumps(row["details"] or {})
         text = dumps([when, row["actor_kind"], row["actor"], row["action"], row["target_kind"],
-                      row["target_id"], row["conversation_id"], row["details"] or {}])
+                      row["target_id"], row["conversation_id"]])[:-1] + "," + found + "]"
         prev_hash = row["hash"] = sha256((prev_hash + text).encode("ascii")).hexdigest()
+        if keep is not None:
+            keep(found)
     return prev_hash
 
 

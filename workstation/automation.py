@@ -11,21 +11,25 @@ and written together by `flush`, a few statements per batch.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select, update
 
-from workstation import audit, platform_rules
-from workstation.db import insert_ignore
+from workstation import audit, bulk, platform_rules
 from workstation.events import Event
 from workstation.models import (
     ActorKind, Agent, Contact, Lead, LeadStage, Outbox, OutboxState, Reminder,
 )
-from workstation.pipeline import Signals, Verdict
+from workstation.pipeline import Verdict
 from workstation.routing import Router
 from workstation.rules.model import RuleSet
 
+if TYPE_CHECKING:
+    from workstation.leads.reading import Reading
+
 ACTOR = "triage"
+_OUTBOX = Outbox.__table__  # type: ignore[attr-defined]
+_REMINDER = Reminder.__table__  # type: ignore[attr-defined]
 _PLATFORM_ACTIONS = ("hide", "delete", "ban")
 
 
@@ -55,16 +59,18 @@ class Automation:
         """Qualifier flows, opt-outs, lead reminders, UGC and attribution (workstation.leads)."""
 
     def collect(self, state: dict[str, Any], event: Event, verdict: Verdict,
-                contact: int | None, signals: Signals | None = None) -> None:
-        """Note the effects of one customer message's verdict on its conversation `state`."""
+                contact: int | None, *, angry: bool = False, confused: bool = False,
+                reading: Reading | None = None) -> None:
+        """Note the effects of one customer message's verdict on its conversation `state`;
+        `angry` and `confused` are what its text says, `reading` what the leads work found
+        in its words (`leads.reading.read`)."""
         conv = state["id"]
-        self.qualifier.note(conv, contact, event, verdict, angry=bool(signals and signals.angry),
-                            confused=bool(signals and signals.confused))
+        self.qualifier.note(conv, contact, event, verdict, angry=angry, confused=confused,
+                            reading=reading)
         if verdict.escalate and not state["escalated"]:
             self._audit("conversation.escalated", conv, role=verdict.role, reason=verdict.reason)
-        assigned = any(a["do"] == "assign" for a in verdict.actions)
-        if (not assigned and state.get("assignee_id") is None
-                and verdict.role in self.rules.auto_assign):
+        if (state["assignee_id"] is None and verdict.role in self.rules.auto_assign
+                and not any(a["do"] == "assign" for a in verdict.actions)):
             agent = self.router.pick(verdict.role, verdict.lang)
             if agent is not None:
                 state["assignee_id"] = agent
@@ -103,12 +109,13 @@ class Automation:
                                        "attempts": 0, "created_at": self.now})
                 self._audit("reminder.scheduled", conv, due=due.isoformat())
 
-    def flush(self) -> None:
-        """Write everything collected for the batch."""
+    def flush(self, first: list[dict[str, Any]] | None = None) -> None:
+        """Write everything collected for the batch; `first`: audit events of the batch that
+        go into the trail before the automation's (conversations opened)."""
         if self.drafted:
             self._drop_repeated_replies()
         if self.outbox:
-            insert_ignore(self.conn, Outbox.__table__, self.outbox)  # type: ignore[arg-type]
+            bulk.insert(self.conn, _OUTBOX, self.outbox, ignore_conflicts=True, fill=True)
         if self.banned:
             contacts = Contact.__table__  # type: ignore[attr-defined]
             self.conn.execute(update(contacts).where(contacts.c.id.in_(self.banned))
@@ -125,10 +132,12 @@ class Automation:
                     self._audit("lead.created", row["conversation_id"], stage=row["stage"],
                                 campaign=row["campaign"])
         if self.reminders:
-            self.conn.execute(Reminder.__table__.insert(), self.reminders)  # type: ignore[attr-defined]
-        self.qualifier.flush()
+            bulk.insert(self.conn, _REMINDER, self.reminders, fill=True)
         self.router.flush()
-        audit.record_many(self.conn, self.audit)
+        # One link of the hash chain for the whole batch; the leads work, which audits as it
+        # goes, follows.
+        audit.record_many(self.conn, [*(first or ()), *self.audit])
+        self.qualifier.flush()
 
     def _drop_repeated_replies(self) -> None:
         # The same automatic reply twice in a conversation reads as a broken bot (and Meta

@@ -3,29 +3,41 @@
 Every step is a handful of set-based statements for the whole batch (a SELECT of what exists,
 an executemany of what is new), never a statement per event: this is what keeps the store
 from being the bottleneck of ingest. The policy is applied here, message by message in time
-order, because rules look at the thread (round trips, our last reply) as it stood.
+order, because rules look at the thread (round trips, our last reply) as it stood; the worker
+processes already decided each message as the first of a new thread, so only the messages
+that a rule on the thread could judge otherwise are decided again here.
+
+Batches are serialised: SQLite's writers are (`BEGIN IMMEDIATE`), and on PostgreSQL a batch
+takes the audit trail's lock before it reads anything. So what a batch reads stays true until
+it commits, and new conversations get their ids before they are written, in one INSERT of
+their final state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, func, select, text
 
-from workstation import audit, bulk, response_times
-from workstation.db import insert_ignore
+from workstation import audit, audit_chain, bulk, response_times
 from workstation.automation import Automation
+from workstation.db import insert_ignore
 from workstation.events import Event
 from workstation.models import AuthorKind, Contact, Conversation, Message, Post, Status
-from workstation.pipeline import Pipeline, Signals, Verdict
+from workstation.pipeline import Pipeline
 from workstation.rules.evaluate import ROLE_RANK, VERDICT_RANK, Thread
 from workstation.slugs import merged, spaced
 from workstation.text import first_line
 
+if TYPE_CHECKING:
+    from workstation.reads import Read
+
 _CONTACT_FIELDS = ("handle", "name", "followers", "verified", "vip")
 _CONTACT_REFRESHED = (*_CONTACT_FIELDS, "last_seen")
+_NEW_CONTACT = ("id", "platform", "external_id", *_CONTACT_FIELDS, "first_seen", "last_seen",
+                "email", "phone", "banned", "extra")
 _SEEN_PRECISION = timedelta(hours=1)
 _FOLDED = (
     "contact_id", "post_id", "campaign", "status", "lang", "intents", "tags", "sentiment",
@@ -34,6 +46,17 @@ _FOLDED = (
     "last_message_at", "last_text", "message_count", "exchange_count", "role", "escalated",
     "escalation_reason", "snoozed_until", "resolved_at", "assignee_id", "updated_at", "version",
 )  # fmt: skip
+_MESSAGE = (
+    "platform", "external_id", "conversation_id", "parent_external_id", "direction",
+    "author_kind", "contact_id", "text", "lang", "sentiment", "intents", "moderation",
+    "categories", "hidden", "hidden_reason", "deleted", "created_at", "received_at", "extra",
+    "response_seconds",
+)  # fmt: skip
+_HIDDEN = VERDICT_RANK["hide"]
+_MESSAGES = Message.__table__  # type: ignore[attr-defined]
+_CONVERSATIONS = Conversation.__table__  # type: ignore[attr-defined]
+_CUSTOMER = AuthorKind.CUSTOMER.value
+_AGENT = AuthorKind.AGENT.value
 
 
 class Counts:
@@ -46,7 +69,7 @@ class Counts:
 
 
 class Batch:
-    """Writes one batch of (event, signals) pairs on an open write transaction."""
+    """Writes one batch of read events on an open write transaction."""
 
     def __init__(self, conn: Connection, pipeline: Pipeline, now: datetime, source: str) -> None:
         self.conn = conn
@@ -55,75 +78,93 @@ class Batch:
         self.source = source
         self.counts = Counts()
         self.automation = Automation(conn, pipeline.rules, now)
+        self.messages = bulk.Rows(conn, _MESSAGES, _MESSAGE)
+        self._received = self.messages.value("received_at", now)
+        self._time = self.messages.converter("created_at")
+        self._extra = self.messages.converter("extra")
+        self._flag = self.messages.converter("hidden")
         self.reordered: set[int] = set()
         """Conversations that took in a message older than one they already had."""
 
-    def write(self, events: list[Event], signals: list[Signals]) -> Counts:
+    def write(self, reads: list[Read]) -> Counts:
         """Store the batch; returns what it did."""
-        pairs = self._fresh(events, signals)
-        if not pairs:
+        audit_chain.lock(self.conn)
+        reads = self._fresh(reads)
+        if not reads:
             return self.counts
-        contacts, banned = self._contacts([e for e, _ in pairs])
-        posts = self._posts([e for e, _ in pairs])
-        threads = self._threads([e for e, _ in pairs])
-        conversations, verdicts, waits = self._conversations(pairs, threads, contacts, banned,
-                                                             posts)
-        rows = []
-        for event, signal in pairs:
-            key = (event.platform, event.id)
-            conv = conversations[(event.platform, threads[key])]
-            verdict = verdicts[key]
-            inbound = event.direction == "in"
-            hidden = VERDICT_RANK[verdict.moderation] >= VERDICT_RANK["hide"]
-            rows.append({
-                "platform": event.platform, "external_id": event.id, "conversation_id": conv,
-                "parent_external_id": event.parent or "", "direction": event.direction,
-                "author_kind": AuthorKind.CUSTOMER.value if inbound else AuthorKind.AGENT.value,
-                "contact_id": contacts.get((event.platform, event.author.id)) if inbound else None,
-                "text": event.text, "lang": signal.lang, "sentiment": signal.sentiment,
-                "intents": spaced(signal.intents), "moderation": verdict.moderation,
-                "categories": spaced(signal.categories), "hidden": hidden,
-                "hidden_reason": " ".join(signal.categories) if hidden else "",
-                "deleted": verdict.moderation == "delete", "created_at": event.created_at,
-                "received_at": self.now, "extra": event.extra, "response_seconds": waits.get(key),
-            })
-        bulk.insert(self.conn, Message.__table__, rows, ignore_conflicts=True)  # type: ignore[arg-type]
+        events = [r.event for r in reads]
+        contacts, banned = self._contacts(events)
+        posts = self._posts(events)
+        threads = self._threads(events)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for index, event in enumerate(events):
+            groups.setdefault((event.platform, threads[(event.platform, event.id)]), []
+                              ).append(index)
+        states, fresh = self._conversations(groups, events)
+        rows: list[Any] = [None] * len(reads)
+        opened = []
+        for key, indexes in groups.items():
+            state = states[key]
+            indexes.sort(key=lambda i: events[i].created_at)
+            reopened = self._fold(state, [reads[i] for i in indexes], indexes, contacts, banned,
+                                  posts, rows)
+            if key in fresh:
+                opened.append(audit.entry(
+                    "conversation.opened", actor="ingest", conversation_id=state["id"],
+                    at=self.now, details={"platform": key[0], "thread": key[1],
+                                          "priority": state["priority"], "role": state["role"],
+                                          "source": self.source}))
+            elif reopened:
+                opened.append(audit.entry(
+                    "conversation.reopened", actor="ingest", conversation_id=state["id"],
+                    at=self.now, details={"reason": "the customer wrote again"}))
+        table = Conversation.__table__  # type: ignore[attr-defined]
+        bulk.insert(self.conn, table, [states[key] for key in fresh])
+        bulk.update_by_id(self.conn, table, [s for k, s in states.items() if k not in fresh],
+                          _FOLDED)
+        self.messages.insert(rows, ignore_conflicts=True)
         if self.reordered:
             # The waits folded in follow arrival; a late message can change whom a reply
             # answered, so those threads are worked out again from their messages.
             response_times.refresh(self.conn, sorted(self.reordered))
         self.counts.ingested += len(rows)
-        self.automation.flush()
+        self.counts.conversations += len(fresh)
+        self.automation.flush(opened)
         return self.counts
 
-    def _fresh(self, events: list[Event], signals: list[Signals]) -> list[tuple[Event, Signals]]:
+    def _fresh(self, reads: list[Read]) -> list[Read]:
         """Drop events seen before, in this batch or in the store."""
         seen: set[tuple[str, str]] = set()
         unique = []
-        for event, signal in zip(events, signals, strict=True):
-            key = (event.platform, event.id)
+        for read in reads:
+            key = (read.event.platform, read.event.id)
             if key in seen:
                 self.counts.duplicates += 1
                 continue
             seen.add(key)
-            unique.append((event, signal))
+            unique.append(read)
         stored = self._existing(Message, seen)
         self.counts.duplicates += len(stored)
-        return [(e, s) for e, s in unique if (e.platform, e.id) not in stored]
+        if not stored:
+            return unique
+        return [r for r in unique if (r.event.platform, r.event.id) not in stored]
 
-    def _existing(self, model: Any, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-        """Map (platform, external_id) to id for the keys already stored."""
+    def _existing(self, model: Any, keys: Iterable[tuple[str, str]], *columns: str
+                  ) -> dict[tuple[str, str], Any]:
+        """Map (platform, external_id) to id (or to the row of `columns`, if named) for the
+        keys already stored."""
         table = model.__table__
-        by_platform: dict[str, list[str]] = {}
-        for platform, ident in keys:
-            by_platform.setdefault(platform, []).append(ident)
         found: dict[tuple[str, str], Any] = {}
-        for platform, idents in by_platform.items():
-            query = select(table.c.external_id, table.c.id).where(
-                table.c.platform == platform, table.c.external_id.in_(idents)
-            )
-            for external_id, row_id in self.conn.execute(query):
-                found[(platform, external_id)] = row_id
+        for platform, idents in _by_platform(keys).items():
+            if columns:
+                for row in bulk.select_in(self.conn, table, columns, "external_id", idents,
+                                          platform=platform):
+                    found[(platform, row[0])] = row
+            else:
+                for external_id, row_id in bulk.select_in(
+                        self.conn, table, ("external_id", "id"), "external_id", idents,
+                        platform=platform):
+                    found[(platform, external_id)] = row_id
         return found
 
     def _contacts(self, events: list[Event]) -> tuple[dict[tuple[str, str], int], set[int]]:
@@ -138,49 +179,35 @@ class Batch:
         if not latest:
             return {}, set()
         table = Contact.__table__  # type: ignore[attr-defined]
-        stored = self._stored_contacts(latest)
-        bulk.insert(self.conn, table, [
-            {"platform": p, "external_id": a, **self._contact_fields(e),
-             "first_seen": e.created_at, "email": "", "phone": "", "banned": False, "extra": {}}
-            for (p, a), e in latest.items() if (p, a) not in stored
-        ], ignore_conflicts=True)
+        stored = {key: _StoredContact._make(row) for key, row in
+                  self._existing(Contact, latest, *_StoredContact._fields).items()}
+        new = [key for key in latest if key not in stored]
+        ids = {key: row.id for key, row in stored.items()}
+        ids.update(zip(new, next_ids(self.conn, table, len(new)), strict=True))
+        writer = bulk.Rows(self.conn, table, _NEW_CONTACT)
+        time, flag = writer.converter("last_seen"), writer.converter("vip")
+        is_vip = self.pipeline.is_vip
+        rows = []
+        for key in new:
+            event = latest[key]
+            a, at = event.author, time(event.created_at)
+            rows.append((ids[key], key[0], key[1], a.handle, a.name, a.followers,
+                         flag(a.verified), flag(is_vip(a)), at, at, "", "", flag(False), "{}"))
+        writer.insert(rows)
         updates = []
-        for key, event in latest.items():
-            row = stored.get(key)
+        for key, row in stored.items():
+            event = latest[key]
             # An older file ingested late must not roll a contact back to stale figures, and
             # an unchanged author is rewritten at most hourly (last seen stays that fresh).
-            if row is None or event.created_at < row.last_seen:
+            if event.created_at < row.last_seen:
                 continue
-            fields = self._contact_fields(event)
-            if (any(fields[name] != getattr(row, name) for name in _CONTACT_FIELDS)
-                    or event.created_at - row.last_seen > _SEEN_PRECISION):
-                updates.append({"id": row.id, **fields})
+            a = event.author
+            fields = (a.handle, a.name, a.followers, a.verified, is_vip(a))
+            if fields != row[4:] or event.created_at - row.last_seen > _SEEN_PRECISION:
+                updates.append({"id": row.id, **dict(zip(_CONTACT_FIELDS, fields, strict=True)),
+                                "last_seen": event.created_at})
         bulk.update_by_id(self.conn, table, updates, _CONTACT_REFRESHED)
-        ids = {key: row.id for key, row in stored.items()}
-        ids.update(self._existing(Contact, set(latest) - set(stored)))
         return ids, {row.id for row in stored.values() if row.banned}
-
-    def _stored_contacts(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Any]:
-        c = Contact.__table__.c  # type: ignore[attr-defined]
-        by_platform: dict[str, list[str]] = {}
-        for platform, ident in keys:
-            by_platform.setdefault(platform, []).append(ident)
-        found: dict[tuple[str, str], Any] = {}
-        for platform, idents in by_platform.items():
-            query = select(c.external_id, c.id, c.last_seen, c.banned,
-                           *(getattr(c, name) for name in _CONTACT_FIELDS)).where(
-                c.platform == platform, c.external_id.in_(idents))
-            for row in self.conn.execute(query):
-                found[(platform, row.external_id)] = row
-        return found
-
-    def _contact_fields(self, event: Event) -> dict[str, Any]:
-        author = event.author
-        return {
-            "handle": author.handle, "name": author.name, "followers": author.followers,
-            "verified": author.verified, "vip": self.pipeline.is_vip(author),
-            "last_seen": event.created_at,
-        }
 
     def _posts(self, events: list[Event]) -> dict[tuple[str, str], tuple[int, str]]:
         """Create the posts comments sit under; map identity to (post id, campaign).
@@ -193,23 +220,17 @@ class Batch:
         if not refs:
             return {}
         table = Post.__table__  # type: ignore[attr-defined]
-        existing = self._existing(Post, refs)
-        insert_ignore(self.conn, table, [
-            {"platform": p, "external_id": i, "url": ref.url, "caption": ref.caption,
-             "campaign": ref.campaign or utm_campaign(ref.caption), "likes": 0, "shares": 0,
-             "impressions": 0}
-            for (p, i), ref in refs.items() if (p, i) not in existing
-        ])
-        c = table.c
-        found: dict[tuple[str, str], tuple[int, str]] = {}
-        for platform in {p for p, _ in refs}:
-            idents = [i for p, i in refs if p == platform]
-            query = select(c.external_id, c.id, c.campaign).where(
-                c.platform == platform, c.external_id.in_(idents)
-            )
-            for external_id, row_id, campaign in self.conn.execute(query):
-                found[(platform, external_id)] = (row_id, campaign)
-        return found
+        existing = self._existing(Post, refs, "external_id", "id", "campaign")
+        new = [key for key in refs if key not in existing]
+        if new:
+            insert_ignore(self.conn, table, [
+                {"platform": p, "external_id": i, "url": refs[p, i].url,
+                 "caption": refs[p, i].caption,
+                 "campaign": refs[p, i].campaign or utm_campaign(refs[p, i].caption), "likes": 0,
+                 "shares": 0, "impressions": 0} for p, i in new
+            ])
+            existing.update(self._existing(Post, new, "external_id", "id", "campaign"))
+        return {key: (row[1], row[2]) for key, row in existing.items()}
 
     def _threads(self, events: list[Event]) -> dict[tuple[str, str], str]:
         """The conversation key of every event: its thread, its parent's, or its own."""
@@ -248,109 +269,86 @@ class Batch:
     def _stored_threads(self, parents: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
         if not parents:
             return {}
-        m = Message.__table__.c  # type: ignore[attr-defined]
-        c = Conversation.__table__.c  # type: ignore[attr-defined]
-        found: dict[tuple[str, str], str] = {}
-        for platform in {p for p, _ in parents}:
-            idents = [i for p, i in parents if p == platform]
-            query = (
-                select(m.external_id, c.thread_key)
-                .join(Conversation.__table__, c.id == m.conversation_id)  # type: ignore[attr-defined]
-                .where(m.platform == platform, m.external_id.in_(idents))
-            )
-            for external_id, thread_key in self.conn.execute(query):
-                found[(platform, external_id)] = thread_key
-        return found
+        messages = self._existing(Message, parents, "external_id", "conversation_id")
+        ids = sorted({row[1] for row in messages.values()})
+        keys: dict[int, str] = dict(bulk.select_in(  # type: ignore[arg-type]
+            self.conn, _CONVERSATIONS, ("id", "thread_key"), "id", ids))
+        return {parent: keys[row[1]] for parent, row in messages.items()}
 
     def _conversations(
-        self,
-        pairs: list[tuple[Event, Signals]],
-        threads: dict[tuple[str, str], str],
-        contacts: dict[tuple[str, str], int],
-        banned: set[int],
-        posts: dict[tuple[str, str], tuple[int, str]],
-    ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], Verdict],
-               dict[tuple[str, str], float]]:
-        """Open new conversations, triage each message against its thread, fold it in.
+        self, groups: dict[tuple[str, str], list[int]], events: list[Event]
+    ) -> tuple[dict[tuple[str, str], dict[str, Any]], set[tuple[str, str]]]:
+        """The state of every conversation the batch touches, and which of them are new.
 
-        Returns the conversation of each thread, the verdict of each event, and how long the
-        customer had waited for each of our messages that answered (`response_times`).
+        A new conversation starts from the table's defaults with an id of its own; it is
+        written once, after its messages are folded in.
         """
-        groups: dict[tuple[str, str], list[tuple[Event, Signals]]] = {}
-        for event, signal in pairs:
-            groups.setdefault((event.platform, threads[(event.platform, event.id)]), []).append(
-                (event, signal)
-            )
+        states = self._load_conversations(groups)
+        fresh = [key for key in groups if key not in states]
         table = Conversation.__table__  # type: ignore[attr-defined]
-        existing = self._load_conversations(groups)
-        bulk.insert(self.conn, table, [
-            {"platform": key[0], "thread_key": key[1], "kind": items[0][0].kind,
-             "status": Status.OPEN.value, "last_message_at": min(e.created_at for e, _ in items),
-             "created_at": self.now, "updated_at": self.now, "version": 0}
-            for key, items in groups.items() if key not in existing
-        ], ignore_conflicts=True, fill=True)
-        fresh = self._load_conversations({k: v for k, v in groups.items() if k not in existing})
-        self.counts.conversations += len(fresh)
-        existing.update(fresh)
-        verdicts: dict[tuple[str, str], Verdict] = {}
-        waits: dict[tuple[str, str], float] = {}
-        events = []
-        for key, items in groups.items():
-            state = existing[key]
-            reopened = self._fold(state, sorted(items, key=lambda p: p[0].created_at), contacts,
-                                  banned, posts, verdicts, waits)
-            if key in fresh:
-                events.append(audit.entry(
-                    "conversation.opened", actor="ingest", conversation_id=state["id"],
-                    at=self.now, details={"platform": key[0], "thread": key[1],
-                                          "priority": state["priority"], "role": state["role"],
-                                          "source": self.source}))
-            elif reopened:
-                events.append(audit.entry(
-                    "conversation.reopened", actor="ingest", conversation_id=state["id"],
-                    at=self.now, details={"reason": "the customer wrote again"}))
-        bulk.update_by_id(self.conn, table, [s for s in existing.values()], _FOLDED)
-        audit.record_many(self.conn, events)
-        return {key: state["id"] for key, state in existing.items()}, verdicts, waits
+        base: dict[str, Any] = {name: None for name in _FOLDED}
+        base.update(bulk.defaults(table))
+        base.update(updated_at=self.now, version=0)
+        for key, new_id in zip(fresh, next_ids(self.conn, table, len(fresh)), strict=True):
+            first = min((events[i] for i in groups[key]), key=lambda e: e.created_at)
+            states[key] = {**base, "id": new_id, "platform": key[0], "thread_key": key[1],
+                           "kind": events[groups[key][0]].kind, "created_at": self.now,
+                           "last_message_at": first.created_at}
+        return states, set(fresh)
 
     def _load_conversations(
         self, groups: dict[tuple[str, str], Any]
     ) -> dict[tuple[str, str], dict[str, Any]]:
-        if not groups:
-            return {}
-        c = Conversation.__table__.c  # type: ignore[attr-defined]
-        columns = [c.id, c.platform, c.thread_key, *(getattr(c, name) for name in _FOLDED)]
+        table = Conversation.__table__  # type: ignore[attr-defined]
+        names = ("id", *_FOLDED)
         found = {}
-        keys = list(groups)
-        for start in range(0, len(keys), 500):
-            query = select(*columns).where(tuple_(c.platform, c.thread_key).in_(keys[start:start + 500]))
-            for row in self.conn.execute(query).mappings():
-                state = {name: row[name] for name in _FOLDED}
-                state["id"] = row["id"]
-                found[(row["platform"], row["thread_key"])] = state
+        for platform, keys in _by_platform(groups).items():
+            for row in bulk.select_in(self.conn, table, ("thread_key", *names), "thread_key",
+                                      keys, platform=platform):
+                found[(platform, row[0])] = dict(zip(names, row[1:], strict=True))
         return found
 
     def _fold(
         self,
         state: dict[str, Any],
-        items: list[tuple[Event, Signals]],
+        reads: list[Read],
+        indexes: list[int],
         contacts: dict[tuple[str, str], int],
         banned: set[int],
         posts: dict[tuple[str, str], tuple[int, str]],
-        verdicts: dict[tuple[str, str], Verdict],
-        waits: dict[tuple[str, str], float],
+        rows: list[Any],
     ) -> bool:
-        """Triage and fold messages (oldest first) into a conversation; True if reopened."""
+        """Triage and fold messages (oldest first) into a conversation, putting each one's
+        row at its index in `rows`; True if the conversation reopened."""
         reopened = False
-        newest = state["last_message_at"] if state["message_count"] else None
-        if newest is not None and items[0][0].created_at < newest:
-            self.reordered.add(state["id"])
-        for event, signal in items:
-            contact = contacts.get((event.platform, event.author.id))
-            thread = Thread(exchanges=state["exchange_count"], messages=state["message_count"],
-                            last_reply_at=state["last_outbound_at"], banned=contact in banned)
-            verdict = self.pipeline.decide(event, signal, thread)
-            verdicts[(event.platform, event.id)] = verdict
+        conv = state["id"]
+        received, time_of, extra_of, flag = self._received, self._time, self._extra, self._flag
+        if state["message_count"] and reads[0].event.created_at < state["last_message_at"]:
+            self.reordered.add(conv)
+        for read, index in zip(reads, indexes, strict=True):
+            event, verdict = read.event, read.verdict
+            inbound = event.direction == "in"
+            contact = contacts.get((event.platform, event.author.id)) if inbound else None
+            if not read.alone and (state["exchange_count"] or state["message_count"]
+                                   or state["last_outbound_at"] is not None
+                                   or contact in banned):
+                # A rule reads the thread, which is not the new one the worker assumed.
+                thread = Thread(exchanges=state["exchange_count"],
+                                messages=state["message_count"],
+                                last_reply_at=state["last_outbound_at"],
+                                banned=contact in banned)
+                assert read.signals is not None  # kept by the worker for this
+                verdict = self.pipeline.decide(event, read.signals, thread)
+            hidden = VERDICT_RANK[verdict.moderation] >= _HIDDEN
+            row = (
+                event.platform, event.id, conv, event.parent or "", event.direction,
+                _CUSTOMER if inbound else _AGENT, contact, event.text, verdict.lang,
+                verdict.sentiment, spaced(verdict.intents), verdict.moderation,
+                spaced(verdict.categories), flag(hidden),
+                " ".join(verdict.categories) if hidden else "",
+                flag(verdict.moderation == "delete"), time_of(event.created_at), received,
+                extra_of(event.extra),
+            )
             state["message_count"] += 1
             if state["first_message_at"] is None or event.created_at < state["first_message_at"]:
                 state["first_message_at"] = event.created_at
@@ -359,24 +357,24 @@ class Batch:
                 state["last_text"] = first_line(event.text)
             if event.post and state["post_id"] is None:
                 state["post_id"], state["campaign"] = posts[(event.platform, event.post.id)]
-            if event.direction == "out":
-                waited = _answered(state, event.created_at)
-                if waited is not None:
-                    waits[(event.platform, event.id)] = waited
+            if not inbound:
+                rows[index] = (*row, _answered(state, event.created_at))
                 continue
+            rows[index] = (*row, None)
             if state["contact_id"] is None:
                 state["contact_id"] = contact
             if state["last_inbound_at"] is None or event.created_at >= state["last_inbound_at"]:
                 state["last_inbound_at"] = event.created_at
-                state["sentiment"] = signal.sentiment
-                state["lang"] = signal.lang
+                state["sentiment"] = verdict.sentiment
+                state["lang"] = verdict.lang
             if state["awaiting_since"] is None:
                 state["awaiting_since"] = event.created_at
             if state["status"] != Status.OPEN.value:
                 state["status"] = Status.OPEN.value
                 state["snoozed_until"] = state["resolved_at"] = None
                 reopened = True
-            self.automation.collect(state, event, verdict, contact, signal)
+            self.automation.collect(state, event, verdict, contact, angry=read.angry,
+                                    confused=read.confused, reading=read.leads)
             _absorb(state, verdict)
         if state["awaiting_since"] is None:
             state["sla_due_at"] = None
@@ -385,11 +383,47 @@ class Batch:
         else:
             state["sla_due_at"] = self.pipeline.response_due(
                 state["sla_policy"], state["awaiting_since"], first=False,
-                platform=items[0][0].platform,
+                platform=reads[0].event.platform,
             )
         state["updated_at"] = self.now
         state["version"] += 1
         return reopened
+
+
+class _StoredContact(NamedTuple):
+    external_id: str
+    id: int
+    last_seen: datetime
+    banned: bool
+    handle: str
+    name: str
+    followers: int
+    verified: bool
+    vip: bool
+
+
+def _by_platform(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for platform, ident in keys:
+        found.setdefault(platform, []).append(ident)
+    return found
+
+
+def next_ids(conn: Connection, table: Any, count: int) -> list[int]:
+    """`count` ids for new rows of `table`, to be inserted with them by this transaction.
+
+    Both engines would hand out the same ones: on SQLite the batch holds the write lock, so
+    nothing else is inserted before it commits; on PostgreSQL they come from the id's
+    sequence, which never gives one twice.
+    """
+    if count == 0:
+        return []
+    if conn.dialect.name == "sqlite":
+        top = conn.execute(select(func.max(table.c.id))).scalar() or 0
+        return list(range(top + 1, top + 1 + count))
+    return list(conn.execute(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+        {"table": table.name, "n": count}).scalars())
 
 
 def _answered(state: dict[str, Any], at: datetime) -> float | None:
@@ -407,10 +441,12 @@ def _answered(state: dict[str, Any], at: datetime) -> float | None:
     return waited
 
 
-def _absorb(state: dict[str, Any], verdict: Verdict) -> None:
+def _absorb(state: dict[str, Any], verdict: Any) -> None:
     """A customer message's verdict raises the thread's priority, role, moderation."""
-    state["intents"] = merged(state["intents"], verdict.intents)
-    state["tags"] = merged(state["tags"], verdict.tags)
+    if verdict.intents:
+        state["intents"] = merged(state["intents"], verdict.intents)
+    if verdict.tags:
+        state["tags"] = merged(state["tags"], verdict.tags)
     if verdict.priority > state["priority"] or not state["sla_policy"]:
         state["priority"] = max(state["priority"], int(verdict.priority))
         state["sla_policy"] = verdict.sla_policy or state["sla_policy"]

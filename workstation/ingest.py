@@ -1,8 +1,9 @@
 """Taking events into the store: parse, triage and write, in batches, on every core.
 
 The file is streamed in batches of a few thousand lines. Reading the text (parsing, language,
-sentiment, intents, moderation) is the costly part and needs no store, so for large inputs it
-runs in worker processes a few batches ahead, while this process writes the previous batch
+sentiment, intents, moderation, the policy's verdict for a new thread, what the leads work
+looks for) is the costly part and needs no store, so for large inputs it runs in worker
+processes a few batches ahead (`reads.Chunks`), while this process writes the previous batch
 in one write transaction (`batch.Batch`). Memory stays flat on a million lines, and a crash
 leaves whole conversations only: re-running the same file dedupes what was taken in.
 """
@@ -11,18 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine
 
 from workstation import db
 from workstation.batch import Batch
 from workstation.clock import Clock, utcnow
-from workstation.events import Event, Rejected, parse_line
+from workstation.events import Rejected
 from workstation.models import DeadLetter
-from workstation.parallel import ordered_map, runs
-from workstation.pipeline import Pipeline, Signals
+from workstation.pipeline import Pipeline
+from workstation.reads import Chunk, Chunks, Read
 
 BATCH = 2000
 
@@ -45,24 +44,6 @@ class IngestReport:
             f"ingested {self.ingested}, duplicates {self.duplicates}, rejected {self.rejected}"
             f" ({self.conversations} new conversations)"
         )
-
-
-Chunk = tuple[list[Event], list[Rejected], list[Signals]]
-
-
-def read_chunk(pipeline: Pipeline, first_line: int, lines: list[bytes], now: datetime) -> Chunk:
-    """Parse and read the text of a run of lines (in a worker, or in-process)."""
-    events: list[Event] = []
-    rejects: list[Rejected] = []
-    for line_no, raw in enumerate(lines, start=first_line):
-        parsed = parse_line(raw, line_no, now)
-        if parsed is None:
-            continue
-        if isinstance(parsed, Rejected):
-            rejects.append(parsed)
-        else:
-            events.append(parsed)
-    return events, rejects, [pipeline.signals(e) for e in events]
 
 
 class Ingestor:
@@ -90,15 +71,16 @@ class Ingestor:
 
     def run(self, lines: Iterable[bytes], batch: int = BATCH) -> IngestReport:
         """Ingest every line; returns the report (also kept on `self.report`)."""
-        for events, rejects, signals in self._chunks(iter(lines), batch):
+        with Chunks(self.pipeline, iter(lines), batch, self.workers, self.clock) as chunks:
+            return self.write_all(chunks)
+
+    def write_all(self, chunks: Iterator[Chunk]) -> IngestReport:
+        """Store chunks read already (`reads.Chunks`, on this ingestor's pipeline)."""
+        for reads, rejects in chunks:
             for rejected in rejects:
                 self._reject(rejected)
-            self.write(events, signals, rejects)
+            self.write(reads, rejects)
         return self.report
-
-    def _chunks(self, lines: Iterator[bytes], size: int) -> Iterator[Chunk]:
-        tasks = ((first, run, self.clock()) for first, run in runs(lines, size))
-        return ordered_map(read_chunk, self.pipeline, tasks, self.workers)
 
     def _reject(self, rejected: Rejected) -> None:
         self.report.rejected += 1
@@ -108,11 +90,11 @@ class Ingestor:
         if self.on_reject:
             self.on_reject(message)
 
-    def write(self, events: list[Event], signals: list[Signals], rejects: list[Rejected]) -> None:
+    def write(self, reads: list[Read], rejects: list[Rejected]) -> None:
         """Store one batch, and its rejected lines as dead letters, in one transaction."""
         with db.write(self.engine) as conn:
             now = self.clock()
-            counts = Batch(conn, self.pipeline, now, self.source).write(events, signals)
+            counts = Batch(conn, self.pipeline, now, self.source).write(reads)
             if rejects:
                 conn.execute(
                     DeadLetter.__table__.insert(),  # type: ignore[attr-defined]
@@ -122,15 +104,3 @@ class Ingestor:
         self.report.ingested += counts.ingested
         self.report.duplicates += counts.duplicates
         self.report.conversations += counts.conversations
-
-
-def read_lines(stream: Any, size: int | None = None,
-               progress: Callable[[int, int | None], None] | None = None) -> Iterator[bytes]:
-    """Yield the lines of a binary stream, reporting bytes read to `progress`."""
-    done = 0
-    for line in stream:
-        done += len(line)
-        if progress is not None:
-            progress(done, size)
-        yield line
-

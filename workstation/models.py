@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from workstation.priority import Priority  # noqa: F401  (re-exported: the store stores it)
+from workstation.stages import LeadStage  # noqa: F401  (re-exported: the store stores it)
 
 
 class Role(StrEnum):
@@ -76,15 +77,6 @@ class OutboxState(StrEnum):
     UNKNOWN = "unknown"
     """The platform did not say whether it took the message (a timeout): checked before retrying."""
     CANCELLED = "cancelled"
-
-
-class LeadStage(StrEnum):
-    NEW = "new"
-    QUALIFYING = "qualifying"
-    QUALIFIED = "qualified"
-    HOT = "hot"
-    CUSTOMER = "customer"
-    LOST = "lost"
 
 
 def _json() -> Any:

@@ -13,7 +13,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from workstation.pipeline import Pipeline
 
@@ -52,28 +52,93 @@ def _call(func: Callable[..., T], args: tuple[Any, ...]) -> T:
     return func(_pipeline, *args)
 
 
+class OrderedMap(Generic[T]):
+    """`func(pipeline, *task)` for every task, in order, on `workers` processes (in this one
+    for a single worker), started at once.
+
+    The first `ahead` tasks go to the workers when the map is made, before anything is asked
+    of it: they read while the caller gets ready (ingest imports and opens the store
+    meanwhile). Then one task is handed out for each result taken. `func` must be a
+    module-level function (it is pickled by name). Close it (or use it in a `with`) if you
+    stop before the end: that stops the workers.
+    """
+
+    def __init__(self, func: Callable[..., T], pipeline: Pipeline,
+                 tasks: Iterator[tuple[Any, ...]], workers: int, ahead: int | None = None
+                 ) -> None:
+        self._func = func
+        self._pipeline = pipeline
+        self._tasks = tasks
+        self._pool: Any = None
+        self._pending: deque[Any] = deque()
+        self._ahead = ahead or workers * 2 + 1
+        self._done = False
+        if workers > 1:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            # With fork, workers inherit the loaded rules; with spawn, they load them again.
+            handed = pipeline if method == "fork" else None
+            self._pool = multiprocessing.get_context(method).Pool(workers, _init, (handed,))
+            self._fill()
+
+    def __iter__(self) -> OrderedMap[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._done:
+            raise StopIteration
+        if self._pool is None:
+            task = next(self._tasks, None)
+            if task is None:
+                self._done = True
+                raise StopIteration
+            return self._func(self._pipeline, *task)
+        try:
+            self._fill()
+            result = self._pending.popleft() if self._pending else None
+            value: T = result.get() if result is not None else None  # type: ignore[assignment]
+        except BaseException:
+            self.close()
+            raise
+        if result is None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+            self._done = True
+            raise StopIteration
+        return value
+
+    def _fill(self) -> None:
+        while len(self._pending) < self._ahead:
+            task = next(self._tasks, None)
+            if task is None:
+                return
+            self._pending.append(self._pool.apply_async(_call, (self._func, task)))
+
+    def close(self) -> None:
+        """Stop the workers (what they were reading is dropped)."""
+        self._done = True
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> OrderedMap[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
 def ordered_map(
     func: Callable[..., T],
     pipeline: Pipeline,
     tasks: Iterator[tuple[Any, ...]],
     workers: int,
-) -> Iterator[T]:
-    """`func(pipeline, *task)` for every task, in order, on `workers` processes.
-
-    `func` must be a module-level function (it is pickled by name).
-    """
-    if workers <= 1:
-        for task in tasks:
-            yield func(pipeline, *task)
-        return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    # With fork, workers inherit the loaded rules; with spawn, they load them again.
-    handed = pipeline if method == "fork" else None
-    with multiprocessing.get_context(method).Pool(workers, _init, (handed,)) as pool:
-        pending: deque[Any] = deque()
-        for task in tasks:
-            pending.append(pool.apply_async(_call, (func, task)))
-            if len(pending) > workers * 2:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    ahead: int | None = None,
+) -> OrderedMap[T]:
+    """`func(pipeline, *task)` for every task, in order, on `workers` processes (see
+    `OrderedMap`: the workers start at once)."""
+    return OrderedMap(func, pipeline, tasks, workers, ahead)

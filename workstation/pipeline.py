@@ -165,8 +165,16 @@ class Pipeline:
 
     def decide(self, event: Event, signals: Signals, thread: Thread | None = None) -> Verdict:
         """Apply the policy to an event's signals and its thread's state."""
+        return self.decide_alone(event, signals, thread)[0]
+
+    def decide_alone(self, event: Event, signals: Signals, thread: Thread | None = None
+                     ) -> tuple[Verdict, bool]:
+        """`decide`, and whether the verdict holds whatever the thread's state: no rule that
+        reads the thread was tested. Ingest decides in its worker processes, where the store
+        is out of reach, and decides again only the messages for which this is False."""
         if event.direction == "out":
-            return Verdict(id=event.id, lang=signals.lang, sentiment=0.0, priority=Priority.LOW)
+            return Verdict(id=event.id, lang=signals.lang, sentiment=0.0,
+                           priority=Priority.LOW), True
         thread = thread or Thread()
         ctx = Context(event, signals.lang, signals.sentiment, signals.intents, signals.categories,
                       self.is_vip(event.author), signals.angry, signals.confused, signals.words,
@@ -182,7 +190,7 @@ class Pipeline:
             role=decision.role, escalate=decision.escalate, reason=decision.reason,
             rules=tuple(decision.fired), actions=tuple(a.to_json() for a in decision.actions),
             tags=tuple(decision.tags),
-        )
+        ), not decision.read_thread
 
     def run(self, event: Event, thread: Thread | None = None) -> Verdict:
         """Triage one event."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import Engine, select
 
 from tests.factories import event, jsonl
@@ -13,6 +14,7 @@ from workstation.clock import FrozenClock
 from workstation.ingest import Ingestor
 from workstation.models import Contact, Lead, Message, Outbox, Reminder
 from workstation.services.replies import compose_drafts
+from workstation.workers import jobs
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)  # a Monday, office hours in Paris
 
@@ -33,8 +35,11 @@ def actions(engine: Engine) -> list[str]:
 def test_a_price_comment_becomes_a_lead_with_a_qualifier_dm_and_a_follow_up(engine: Engine) -> None:
     ingest(engine, event("c1", text="How much is the Moulin M2? I'd like to order one",
                          created_at="2026-11-23T11:00:00Z"))
+    # The rule's qualifier names a flow of flows.toml: ingest asks for it, the workers'
+    # flows job starts it (tests/core/leads/).
+    assert rows(engine, Outbox) == [] and "lead.flow_requested" in actions(engine)
+    assert jobs.flows(jobs.Context(engine, clock=FrozenClock(NOW))) == "started 1 flows"
     (lead,) = rows(engine, Lead)
-    # The rule's qualifier names a flow of flows.toml: the flow starts (tests/core/leads/).
     assert lead["stage"] == "qualifying" and lead["source_platform"] == "instagram"
     follow_up, nudge = sorted(rows(engine, Reminder), key=lambda r: r["kind"])
     assert (follow_up["kind"], follow_up["due_at"]) == ("follow-up",
@@ -71,8 +76,9 @@ def test_a_threat_bans_the_author(engine: Engine) -> None:
 def test_ingesting_twice_does_not_repeat_automation(engine: Engine) -> None:
     line = event("c1", text="How much is the Moulin M2? I'd like to order one",
                  created_at="2026-11-23T11:00:00Z")
-    ingest(engine, line)
-    ingest(engine, line)
+    for _ in range(2):
+        ingest(engine, line)
+        jobs.flows(jobs.Context(engine, clock=FrozenClock(NOW)))
     assert len(rows(engine, Lead)) == len(rows(engine, Outbox)) == 1
     assert len(rows(engine, Reminder)) == 2  # the rule's follow-up and the lead's nudge
 
@@ -127,3 +133,21 @@ def test_x_spam_is_hidden_on_x_only_when_it_replies_in_our_conversation(
                        "a conversation someone else started"),
         "903": (False, "X lets an account hide only replies to its own posts; this post is "
                        "not a reply")}
+
+
+@pytest.mark.parametrize("batches", [1, 2])
+def test_a_rule_on_the_thread_judges_the_second_insult_in_one_batch_or_two(
+    engine: Engine, batches: int,
+) -> None:
+    # rules.toml: harassment is reviewed; from the second message of a thread it bans.
+    lines = [event(f"h{i}", thread="t-h", text="you're such a moron",
+                   created_at=f"2026-11-23T11:0{i}:00Z") for i in (1, 2)]
+    if batches == 1:
+        ingest(engine, *lines)
+    else:
+        ingest(engine, lines[0])
+        assert not rows(engine, Contact)[0]["banned"]
+        ingest(engine, lines[1])
+    assert rows(engine, Contact)[0]["banned"]
+    assert [m["moderation"] for m in sorted(rows(engine, Message), key=lambda m: m["id"])] == [
+        "review", "ban"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
 
@@ -11,7 +12,7 @@ from tests.factories import event, jsonl
 from workstation import audit, db
 from workstation.clock import FrozenClock
 from workstation.ingest import Ingestor, IngestReport
-from workstation.models import Contact, Conversation, Message
+from workstation.models import AuditEvent, Contact, Conversation, Lead, Message, Outbox
 
 NOW = datetime(2026, 11, 21, tzinfo=UTC)
 
@@ -158,3 +159,69 @@ def test_ten_thousand_lines_in_small_batches(engine: Engine) -> None:
     assert sum(c["message_count"] for c in conversations(engine)) == 10_000
     opened = [e for e in audit.list_events(engine) if e.action == "conversation.opened"]
     assert len(opened) == 2500
+
+
+TEXTS = (
+    "What time do you open on Saturday?", "How much is the Moulin M2? I'd like to order one",
+    "Follow for follow!! check my page, free followers here", "you're such a moron",
+    "C'est combien le Sidamo ? Je veux commander", "Is my order shipped? It's been a week",
+    "love it 😍", "my grinder broke after a month, I want a refund", "merci beaucoup !",
+    "code NOEL10 does not work", "stop",
+)
+
+
+def mixed_events(count: int) -> list[dict]:
+    """Comments and their replies, DM threads, our answers, spam, insults, leads, stop words,
+    over two days before NOW, from 40 people on three platforms."""
+    found = []
+    for i in range(count):
+        platform = ("instagram", "facebook", "x")[i % 3]
+        fields: dict = {"platform": platform, "text": TEXTS[(i * 7) % len(TEXTS)],
+                        "author": {"id": f"u{i % 40}", "handle": f"h{i % 40}",
+                                   "followers": (i * 37) % 90_000},
+                        "created_at": f"2026-11-{19 + i % 2}T{i % 24:02d}:{i % 60:02d}:00Z"}
+        if i % 5 == 1:
+            fields.update(kind="dm", thread=f"dm-{i % 40}")
+        elif i % 5 == 2 and i > 10:
+            fields.update(parent=f"e{i - 10}" if (i - 10) % 5 not in (1,) else f"e{i - 12}")
+        elif i % 5 == 3:
+            fields.update(post={"id": f"p{i % 4}", "caption": "Noël ☕", "campaign": "noel"})
+        if i % 9 == 4:
+            fields["direction"] = "out"
+        found.append(event(f"e{i}", **fields))
+    return found
+
+
+def store_contents(engine: Engine) -> dict[str, list]:
+    """What ingest wrote, in a form both engines and both runs read alike."""
+    tables = {"message": Message, "conversation": Conversation, "contact": Contact,
+              "outbox": Outbox, "lead": Lead}
+    found: dict[str, list] = {}
+    with db.read(engine) as conn:
+        for name, model in tables.items():
+            table = model.__table__
+            found[name] = [dict(r) for r in conn.execute(
+                select(table).order_by(table.c.id)).mappings()]
+        t = AuditEvent.__table__
+        found["audit"] = [dict(r) for r in conn.execute(
+            select(t.c.action, t.c.actor, t.c.target_kind, t.c.target_id, t.c.conversation_id,
+                   t.c.details, t.c.hash).order_by(t.c.id)).mappings()]
+    return found
+
+
+def test_worker_processes_store_what_one_process_stores(engine: Engine, tmp_path: Path) -> None:
+    # The CLI reads large files on two worker processes, which send what they read back as
+    # plain tuples; the store must end up exactly as when one process does everything.
+    lines = mixed_events(600)
+    data = jsonl(*lines, b"{not json", lines[7])
+    clock = FrozenClock(NOW)
+    alone = db.open_store(f"sqlite:///{tmp_path}/alone.db")
+    runs = [Ingestor(engine, clock=clock, source="f", workers=2).run(io.BytesIO(data), 70),
+            Ingestor(alone, clock=clock, source="f").run(io.BytesIO(data), 70)]
+    assert [(r.ingested, r.duplicates, r.rejected, r.conversations) for r in runs] == [
+        (600, 1, 1, runs[1].conversations)] * 2
+    parallel, single = store_contents(engine), store_contents(alone)
+    alone.dispose()
+    assert parallel == single
+    assert {m["moderation"] for m in single["message"]} >= {"allow", "review", "hide", "ban"}
+    assert single["lead"] and single["outbox"]

@@ -20,6 +20,7 @@ from workstation.ingest import Ingestor
 from workstation.kpi_breakdowns import next_response
 from workstation.models import Conversation, Message
 from workstation.services import replies
+from workstation.workers import jobs
 
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _M = Message.__table__.c  # type: ignore[attr-defined]
@@ -97,6 +98,7 @@ def test_replies_through_the_service(team: Engine) -> None:
     reply(25, "Anything else?", bot=True)  # nobody was waiting
     ingest(engine, event("c3", text="How much is it?", created_at=iso(40), **thread),
            clock_minutes=41)
+    jobs.flows(jobs.Context(engine, clock=FrozenClock(at(41))))  # the qualifier greets
     reply(41, "Someone will answer you shortly.", bot=True)  # the bot does not answer
     reply(60, "It is free above 40 euros.")  # waited since 10:40
     ingest(engine, event("c4", text="Great, thanks", created_at=iso(90), **thread),

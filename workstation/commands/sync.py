@@ -14,6 +14,7 @@ from .common import EXIT_OK, EXIT_PARTIAL, UsageError, positive, store
 
 JOBS_HELP = (
     "poll (every 1s): new messages from every configured connector, through ingest; "
+    "flows (1s): start the qualifier flows ingest asked for; "
     "send (1s): compose the bot's drafts, reconcile, send the outbox; "
     "sla (30s): warn before an SLA breach, escalate on breach; "
     "reminders (30s): act on due reminders; "

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from workstation import paths, tomllines
-from workstation.models import LeadStage
+from workstation.stages import LeadStage
 from workstation.replies import slots
 from workstation.replies.render import Part, SlotSyntaxError, variant
 from workstation.rules.load import duration

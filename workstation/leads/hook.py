@@ -4,46 +4,50 @@
 thread, and `flush` once the batch's messages are stored. Everything then happens in the
 batch's transaction, message by message in time order: a stop word ends the flow and the
 reminders; any reply cancels the pending reminder; promo codes and UTM campaigns are noted on
-the lead; a pending UGC request reads its answer, a grant in force a withdrawal (even during
-a flow), a shared photo gets a request; an active flow reads the answer (following the
-customer from a comment into their DM thread), and a rule's `qualifier = "FLOW"` starts a
-flow. The store is read once per batch for flows and requests.
+the lead; a pending UGC request reads its answer, a shared photo gets one; an active flow
+reads the answer (following the customer from a comment into their DM thread), and a rule's
+`qualifier = "FLOW"` asks for a flow. The store is read once per batch for flows and requests.
+
+What the work looks for in the words (a stop word, promo codes, a campaign link, a shared
+photo) needs no store: ingest's worker processes read it (`reading`) with the rest of the
+text.
+Starting a flow renders and queues its greeting through the replies engine, which costs far
+more than a message's ingest: ingest only records the request (a `pending` flow), and the
+workers' `flows` job greets (`runner.start_requested`). Until then the flow answers nothing
+but a stop word.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select
 
+from workstation import bulk
 from workstation.events import Event
 from workstation.models import Lead, QualifierState, Reminder
 from workstation.services import leads as lead_service
 
-from . import attribution, config, ugc
+from . import config, ugc
 from .flow import Cues
-from .runner import FlowRunner
+from .reading import NOTHING, Reading
+from .runner import PENDING, FlowRunner
 from .words import words
 
-SHORT = 6
-"""A one-word stop term ("stop", "arrête") opts out in a message of at most this many words;
-a longer message needs one of the phrases ("leave me alone")."""
 _L = Lead.__table__.c  # type: ignore[attr-defined]
 _Q = QualifierState.__table__.c  # type: ignore[attr-defined]
-_R = Reminder.__table__.c  # type: ignore[attr-defined]
+_REMINDER = Reminder.__table__  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
+class _Item(NamedTuple):
     conversation_id: int
     contact_id: int | None
     event: Event
-    lang: str
-    cues: Cues
-    qualifier: str
-    """The flow a rule asked to start ('' for none)."""
+    verdict: Any
+    angry: bool
+    confused: bool
+    reading: Reading
 
 
 class LeadHook:
@@ -61,13 +65,12 @@ class LeadHook:
         return do == "qualifier" and value in self.book.flows
 
     def note(self, conversation_id: int, contact_id: int | None, event: Event, verdict: Any,
-             angry: bool = False, confused: bool = False) -> None:
-        """Remember one customer message and what triage read in it."""
-        flow = next((a["value"] for a in verdict.actions
-                     if a["do"] == "qualifier" and a["value"] in self.book.flows), "")
-        cues = Cues(verdict.sentiment, angry, confused, tuple(verdict.intents),
-                    tuple(verdict.tags))
-        self.items.append(_Item(conversation_id, contact_id, event, verdict.lang, cues, flow))
+             angry: bool = False, confused: bool = False, reading: Reading | None = None
+             ) -> None:
+        """Remember one customer message, what triage read in it and what `read` found in
+        its words (None: nothing)."""
+        self.items.append(_Item(conversation_id, contact_id, event, verdict, angry, confused,
+                                reading or NOTHING))
 
     def flush(self) -> None:
         """Do the work for every message noted, in order."""
@@ -79,9 +82,9 @@ class LeadHook:
         runner = FlowRunner(self.conn, self.book, self.now, self.auto_assign)
         runner.load(conversations, dm_contacts)
         requests = ugc.pending(self.conn, conversations, dm_contacts, now=self.now)
-        reminded = set(self.conn.execute(select(_R.conversation_id).where(
-            _R.kind == "lead", _R.state == "pending", _R.conversation_id.in_(conversations)
-        )).scalars())
+        reminded = {row[0] for row in bulk.select_in(
+            self.conn, _REMINDER, ("conversation_id",), "conversation_id",
+            sorted(conversations), kind="lead", state="pending")}
         for item in self.items:
             self._one(item, runner, requests, reminded)
 
@@ -97,15 +100,11 @@ class LeadHook:
 
     def _one(self, item: _Item, runner: FlowRunner, requests: list[Any],
              reminded: set[int]) -> None:
-        conv, event, now = item.conversation_id, item.event, self.now
-        folded = words(event.text)
-        state = runner.find(conv, item.contact_id, event)
+        conv, contact, event, verdict, angry, confused, reading = item
+        now = self.now
+        state = runner.find(conv, contact, event) if runner.active else None
         lead_id = state["lead_id"] if state is not None else None
-        stop_word = self.book.opt_out_words.find(folded)
-        if stop_word and " " not in stop_word and len(folded.split()) > SHORT:
-            stop_word = None  # "stop asking me questions, this is ridiculous" is anger
-        codes = attribution.promo_codes(event.text, self.book.promo_codes)
-        campaign = attribution.utm_campaign(event.text)
+        stop_word, codes, campaign, shares = reading
         if lead_id is None and (stop_word or codes or campaign or conv in reminded):
             lead_id = self._lead(conv)
         if lead_id is not None:
@@ -121,21 +120,29 @@ class LeadHook:
             runner.stop(state, f"the customer said {stop_word!r}")
             return
         request = next((r for r in requests if r.conversation_id == conv
-                        or (event.kind == "dm" and r.contact_id == item.contact_id
-                            and r.platform == event.platform)), None)
+                        or (event.kind == "dm" and r.contact_id == contact
+                            and r.platform == event.platform)), None) if requests else None
         # A withdrawal of a grant counts even in the middle of a qualifier flow.
         if request is not None and (state is None or request.state == "granted") and ugc.answer(
-                self.conn, self.book, request, conv, folded, now=now, text=event.text):
+                self.conn, self.book, request, conv, words(event.text), now=now,
+                text=event.text):
             requests.remove(request)
             return
+        if state is not None and state["status"] == PENDING:
+            return  # the flow has not said a word yet: there is nothing to answer
         if state is not None:
-            runner.advance(state, conv, item.lang, event, item.cues)
-        elif now - event.created_at > self.book.start_within:
+            cues = Cues(verdict.sentiment, angry, confused, tuple(verdict.intents),
+                        tuple(verdict.tags))
+            runner.advance(state, conv, verdict.lang, event, cues)
+            return
+        if now - event.created_at > self.book.start_within:
             return  # history being taken in: the bot starts nothing about old messages
-        elif item.qualifier:
-            runner.start(item.qualifier, conv, item.contact_id, item.lang, event)
-        elif ugc.shares_content(self.book, event, folded):
-            ugc.request(self.conn, self.book, conv, event, lang=_lang(item.lang), now=now,
+        flow = next((a["value"] for a in verdict.actions
+                     if a["do"] == "qualifier" and a["value"] in self.book.flows), "")
+        if flow:
+            runner.request(flow, conv, contact, verdict.lang, event)
+        elif shares:
+            ugc.request(self.conn, self.book, conv, event, lang=_lang(verdict.lang), now=now,
                         registry=runner.templates())
 
 

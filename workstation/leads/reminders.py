@@ -92,9 +92,12 @@ def _promo_code(book: config.FlowBook, flow: Any) -> str:
 
 
 def register() -> None:
-    """Give the workers' reminders job the handler for kind "lead" (when the workers exist)."""
+    """Give the workers' reminders job the handler for kind "lead" (when the workers exist),
+    unless one is registered already; the job calls this before each run."""
     try:
+        from workstation.workers.reminders import handler_for
         from workstation.workers.reminders import register as register_kind
     except ModuleNotFoundError:
         return
-    register_kind("lead", remind_lead)
+    if handler_for("lead") is None:
+        register_kind("lead", remind_lead)

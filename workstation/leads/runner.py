@@ -1,10 +1,15 @@
-"""Runs qualifier flows against the store, inside the ingest transaction.
+"""Runs qualifier flows against the store, inside the ingest transaction or a worker's.
 
 `flow` decides, this module acts: it keeps the `qualifier_state` rows, sends the bot's
 messages through `outbound`, moves the lead's stage and answers through the lead service,
 routes to sales or to a person, and keeps the reminders in step. Every change is audited
-by the bot (`lead.flow_started`, `lead.answer`, `lead.unclear`, `lead.handoff`,
-`lead.routed`, `lead.flow_ended`...).
+by the bot (`lead.flow_requested`, `lead.flow_started`, `lead.answer`, `lead.unclear`,
+`lead.handoff`, `lead.routed`, `lead.flow_ended`...).
+
+A flow starts in two steps. Ingest only `request`s it: a `pending` row for the lead, cheap
+enough for any batch. The workers' `flows` job then `start_requested`: it picks the tone,
+writes the greeting and the first question through the replies engine (guardrails
+included), moves the lead and schedules its reminder.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, Engine, or_, select, update
 
-from workstation import audit
+from workstation import audit, bulk, db
+from workstation.clock import Clock, utcnow
 from workstation.events import Event
 from workstation.models import Contact, Conversation, Lead, Post, Priority, QualifierState
 from workstation.replies import slots, templates
@@ -33,8 +39,11 @@ _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _P = Contact.__table__.c  # type: ignore[attr-defined]
 _POST = Post.__table__.c  # type: ignore[attr-defined]
 _L = Lead.__table__.c  # type: ignore[attr-defined]
-_FIELDS = ("conversation_id", "step", "status", "asked", "retries", "off_script", "answers",
-           "end_reason", "updated_at", "ended_at")
+_FIELDS = ("conversation_id", "tone", "step", "status", "asked", "retries", "off_script",
+           "answers", "end_reason", "updated_at", "ended_at")
+PENDING = "pending"
+"""A flow ingest asked for, which the workers have not started yet."""
+_OPEN = ("active", PENDING)
 
 
 def tone_of(book: FlowBook, platform: str, caption: str) -> str:
@@ -56,27 +65,33 @@ class FlowRunner:
         self.now = now
         self.auto_assign = auto_assign
         self.active: list[dict[str, Any]] = []
-        self.guardrails = outbound.flow_guardrails(book.max_questions)
         self.registry: Registry | None = None
         """The templates, read once per batch (handoff messages)."""
 
     def load(self, conversations: set[int], contacts: set[int]) -> None:
-        """Read the active flows of these conversations and of these people's DMs."""
-        query = select(_STATE).where(_Q.status == "active", or_(
-            _Q.conversation_id.in_(conversations), _Q.contact_id.in_(contacts)))
-        self.active = [dict(row) for row in self.conn.execute(query).mappings()]
+        """Read the open flows (active or pending) of these conversations and of these
+        people's DMs (plain statements per few hundred keys: ingest asks for every batch)."""
+        names = tuple(_STATE.c.keys())
+        found: dict[int, dict[str, Any]] = {}
+        for key, values in (("conversation_id", conversations), ("contact_id", contacts)):
+            for status in _OPEN:
+                for row in bulk.select_in(self.conn, _STATE, names, key, sorted(values),
+                                          status=status):
+                    state = dict(zip(names, row, strict=True))
+                    found[state["id"]] = state
+        self.active = [found[key] for key in sorted(found)]
 
     def find(self, conversation_id: int, contact_id: int | None, event: Event
              ) -> dict[str, Any] | None:
-        """The active flow this message answers: the conversation's, else (for a DM) the
-        flow its author is in on the same platform (the bot wrote to them privately)."""
+        """The open flow this message is for: the conversation's, else (for a DM) the flow its
+        author is in on the same platform (the bot wrote to them privately)."""
         for state in self.active:
-            if state["conversation_id"] == conversation_id and state["status"] == "active":
+            if state["conversation_id"] == conversation_id and state["status"] in _OPEN:
                 return state
         if event.kind == "dm" and contact_id is not None:
             for state in self.active:
                 if (state["contact_id"] == contact_id and state["platform"] == event.platform
-                        and state["status"] == "active"):
+                        and state["status"] in _OPEN):
                     return state
         return None
 
@@ -94,37 +109,56 @@ class FlowRunner:
         self._audit("lead.flow_ended", state, status="stopped", reason=reason,
                     asked=state["asked"])
 
-    def start(self, flow_id: str, conversation_id: int, contact_id: int | None, lang: str,
-              event: Event) -> None:
-        """Open `flow_id` in a conversation, once: never twice in one conversation, never
-        while its author is in another flow, never for a lead that opted out."""
-        flow = self.book.flows[flow_id]
+    def request(self, flow_id: str, conversation_id: int, contact_id: int | None, lang: str,
+                event: Event) -> None:
+        """Ask for `flow_id` in a conversation, once: never twice in one conversation, never
+        while its author is in another flow, never for a lead that opted out. The workers
+        start it (`start_requested`)."""
         ran = self.conn.execute(select(_Q.id).where(or_(
             _Q.conversation_id == conversation_id,
             _Q.origin_conversation_id == conversation_id))).first()
         busy = contact_id is not None and any(s["contact_id"] == contact_id
-                                              and s["status"] == "active" for s in self.active)
+                                              and s["status"] in _OPEN for s in self.active)
         if ran is not None or busy:
             return
         lead_id = lead_service.ensure_lead_conn(self.conn, conversation_id, now=self.now)
         if self.conn.execute(select(_L.opted_out_at).where(_L.id == lead_id)).scalar():
             return
-        caption = self.conn.execute(
-            select(_POST.caption).join(Conversation.__table__, _C.post_id == _POST.id)  # type: ignore[attr-defined]
-            .where(_C.id == conversation_id)).scalar() or ""
-        tone = tone_of(self.book, event.platform, caption)
-        fs, outcome = flow_logic.start(flow, platform=event.platform,
-                                       lang=lang if lang in LANGS else "en", tone=tone)
-        row = {"conversation_id": conversation_id, "origin_conversation_id": conversation_id,
-               "lead_id": lead_id, "contact_id": contact_id, "platform": event.platform,
-               "flow": flow.id, "lang": fs.lang, "tone": tone, "step": 0, "status": "active",
-               "asked": fs.asked, "retries": 0, "off_script": 0, "answers": {},
-               "end_reason": "", "started_at": self.now, "updated_at": self.now,
-               "ended_at": None}
+        row: dict[str, Any] = {
+            "conversation_id": conversation_id, "origin_conversation_id": conversation_id,
+            "lead_id": lead_id, "contact_id": contact_id, "platform": event.platform,
+            "flow": flow_id, "lang": lang if lang in LANGS else "en", "tone": "", "step": 0,
+            "status": PENDING, "asked": 0, "retries": 0, "off_script": 0, "answers": {},
+            "end_reason": "", "started_at": self.now, "updated_at": self.now, "ended_at": None}
         row["id"] = self.conn.execute(_STATE.insert().returning(_Q.id), row).scalar_one()
         self.active.append(row)
-        self._audit("lead.flow_started", row, flow=flow.id, lang=fs.lang, tone=tone,
+        self._audit("lead.flow_requested", row, flow=flow_id, lang=row["lang"],
                     message=event.id)
+
+    def start(self, row: dict[str, Any]) -> None:
+        """Start a pending flow: greet in the tone of the post, ask the first question."""
+        flow = self.book.flows.get(row["flow"])
+        reason = ""
+        if flow is None:
+            reason = "the flow no longer exists"
+        elif self.now - row["started_at"] > self.book.start_within:
+            reason = "requested too long ago"  # the workers were not running: too late now
+        elif self.conn.execute(select(_L.opted_out_at).where(_L.id == row["lead_id"])).scalar():
+            reason = "the customer opted out"
+        if flow is None or reason:
+            row.update(status="stopped", end_reason=reason, ended_at=self.now,
+                       updated_at=self.now)
+            self._save(row)
+            self._audit("lead.flow_ended", row, status="stopped", reason=reason, asked=0)
+            return
+        caption = self.conn.execute(
+            select(_POST.caption).join(Conversation.__table__, _C.post_id == _POST.id)  # type: ignore[attr-defined]
+            .where(_C.id == row["conversation_id"])).scalar() or ""
+        tone = tone_of(self.book, row["platform"], caption)
+        fs, outcome = flow_logic.start(flow, platform=row["platform"], lang=row["lang"],
+                                       tone=tone)
+        row.update(tone=tone, lang=fs.lang)
+        self._audit("lead.flow_started", row, flow=flow.id, lang=fs.lang, tone=tone)
         self._apply(row, flow, fs, outcome)
 
     def advance(self, row: dict[str, Any], conversation_id: int, lang: str, event: Event,
@@ -199,7 +233,7 @@ class FlowRunner:
         key = f"flow:{row['id']}:{fs.asked}:{say.kind}:{say.step}"
         return outbound.send_text(self.conn, conv, text, lang=fs.lang, template_id=template_id,
                                   key=key, now=self.now, options=options,
-                                  config=self.guardrails)
+                                  config=outbound.flow_guardrails(self.book.max_questions))
 
     def _link(self, row: dict[str, Any], flow: Flow) -> str:
         if flow.offer.kind in ("call", "guide"):
@@ -254,3 +288,24 @@ class FlowRunner:
         audit.record(self.conn, action, **outbound.BOT, target_kind="lead",
                      target_id=row["lead_id"], conversation_id=row["conversation_id"],
                      at=self.now, details=details)
+
+
+def start_requested(engine: Engine, *, auto_assign: frozenset[str], clock: Clock = utcnow,
+                    limit: int = 100) -> int:
+    """Start the flows ingest asked for (oldest first, each in its own transaction); how many.
+
+    The workers' `flows` job; safe to run in two processes at once or twice (a flow no longer
+    pending is left alone).
+    """
+    from .config import current
+
+    with db.read(engine) as conn:
+        ids = conn.execute(select(_Q.id).where(_Q.status == PENDING).order_by(_Q.id)
+                           .limit(limit)).scalars().all()
+    for state_id in ids:
+        with db.write(engine) as conn:
+            found = conn.execute(select(_STATE).where(_Q.id == state_id, _Q.status == PENDING)
+                                 ).mappings().first()
+            if found is not None:
+                FlowRunner(conn, current(), clock(), auto_assign).start(dict(found))
+    return len(ids)

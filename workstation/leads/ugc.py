@@ -32,7 +32,6 @@ from .words import MAX_CHARS, words
 
 _M = Message.__table__.c  # type: ignore[attr-defined]
 _U = UgcRightsRequest.__table__.c  # type: ignore[attr-defined]
-_MEDIA_TYPES = ("image", "photo", "video", "reel", "story", "carousel", "gif")
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_](?:[A-Za-z0-9._]{0,28}[A-Za-z0-9_])?)")
 """An @handle in a customer's answer (Instagram's and X's alphabet). The pattern is ours;
 customer text is only ever the subject of a match."""
@@ -43,30 +42,6 @@ MAX_MEDIA = 10
 """Media kept per request: a carousel has at most ten."""
 MAX_URL = 500
 MAX_CREDIT_ASKED = 80
-
-
-def has_media(event: Event) -> bool:
-    """Whether the customer sent an image or a video: an attachment of any message, or the
-    media of a mention. (A comment's `media` is the post it sits under, not theirs.)"""
-    keys = ("attachments", "attachment", "media") if event.kind == "mention" else (
-        "attachments", "attachment")
-    for key in keys:
-        value = event.extra.get(key)
-        items = value if isinstance(value, list) else [value] if value else []
-        for item in items:
-            kind = ""
-            if isinstance(item, dict):
-                kind = str(item.get("type") or item.get("media_type") or "").lower()
-            elif isinstance(item, str):
-                kind = item.lower()
-            if any(t in kind for t in _MEDIA_TYPES) or (key == "media" and item):
-                return True
-    return False
-
-
-def shares_content(book: FlowBook, event: Event, folded: str) -> bool:
-    """Whether a customer message shares content of the product."""
-    return has_media(event) or bool(book.ugc_words.find(folded))
 
 
 def origin(event: Event) -> Origin:

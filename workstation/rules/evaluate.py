@@ -17,6 +17,9 @@ VERDICT_RANK = {"allow": 0, "review": 1, "hide": 2, "delete": 3, "ban": 4}
 ROLE_RANK = {"bot": 0, "agent": 1, "senior": 2, "supervisor": 3, "admin": 4}
 _PRIORITIES = {p.name.lower(): p for p in Priority}
 _MODERATING = {"hide": "hide", "delete": "delete", "ban": "ban", "review": "review"}
+_THREAD_CONDITIONS = ("banned", "first_message", "exchanges_at_least", "messages_at_least",
+                      "since_last_reply_over")
+"""The conditions that read `Context.thread` (see `holds`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,9 @@ class Decision:
     tags: list[str] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    read_thread: bool = field(default=False, compare=False)
+    """Whether a rule tested reads the thread's state: with another thread, another answer
+    may come (how the answer was reached, not part of it)."""
 
 
 def moderation_verdict(rules: RuleSet, categories: tuple[str, ...], kind: str) -> str:
@@ -160,6 +166,9 @@ class Gates:
     """`angry`, `confused`, `vip`, `intents` (some intent), `no_intent` (none)."""
     words: frozenset[int]
     """Rules gated by their keywords: tested when `Context.words` names them."""
+    thread: frozenset[int] = frozenset()
+    """Rules with a condition on the thread (banned, first message, exchanges, messages, time
+    since our last reply): a decision that tested none of them holds in any thread."""
     source: tuple[Rule, ...] = ()
     """The rules indexed (a copy of the rule set with other rules builds its own)."""
 
@@ -179,8 +188,11 @@ def _build_gates(rules: RuleSet) -> Gates:
     intent: dict[str, list[int]] = {}
     flag: dict[str, list[int]] = {}
     words: set[int] = set()
+    thread: set[int] = set()
     for index, rule in enumerate(rules.rules):
         when = rule.when
+        if any(getattr(when, name) is not None for name in _THREAD_CONDITIONS):
+            thread.add(index)
         if when.words:
             words.add(index)
         elif when.category is not None:
@@ -199,7 +211,8 @@ def _build_gates(rules: RuleSet) -> Gates:
             always.append(index)
     return Gates(tuple(always), {k: tuple(v) for k, v in category.items()},
                  {k: tuple(v) for k, v in intent.items()},
-                 {k: tuple(v) for k, v in flag.items()}, frozenset(words), rules.rules)
+                 {k: tuple(v) for k, v in flag.items()}, frozenset(words), frozenset(thread),
+                 rules.rules)
 
 
 def candidates(rules: RuleSet, ctx: Context) -> list[int]:
@@ -227,7 +240,10 @@ def decide(rules: RuleSet, ctx: Context) -> Decision:
     decision = route(rules, ctx.intents, ctx.categories)
     decision.moderation = moderation_verdict(rules, ctx.categories, ctx.event.kind)
     every = rules.rules
-    for index in candidates(rules, ctx):
+    tested = candidates(rules, ctx)
+    thread = gates(rules).thread
+    decision.read_thread = bool(thread) and not thread.isdisjoint(tested)
+    for index in tested:
         rule = every[index]
         if not holds(rule.when, ctx, rules, index):
             continue

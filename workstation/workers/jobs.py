@@ -62,6 +62,14 @@ def poll(ctx: Context) -> str:
                            log=ctx.log).summary()
 
 
+def flows(ctx: Context) -> str:
+    from workstation.leads.runner import start_requested
+
+    started = start_requested(ctx.engine, auto_assign=frozenset(ctx.policy.rules().auto_assign),
+                              clock=ctx.clock)
+    return f"started {started} flows" if started else ""
+
+
 def send(ctx: Context) -> str:
     from .sender import send_outbox
 
@@ -116,6 +124,7 @@ def alerts(ctx: Context) -> str:
 
 JOBS: tuple[Job, ...] = (
     Job("poll", 1, poll, "new messages from every configured connector, through ingest"),
+    Job("flows", 1, flows, "start the qualifier flows ingest asked for: greeting, first question"),
     Job("send", 1, send, "compose the bot's drafts, reconcile, send the outbox"),
     Job("sla", 30, sla, "warn before an SLA breach, escalate on breach"),
     Job("reminders", 30, reminders, "act on due reminders"),

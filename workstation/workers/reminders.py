@@ -19,8 +19,8 @@ Registering a handler, from the module that owns the kind (e.g. `workstation/lea
 
     register("lead", remind_lead)
 
-The job imports the packages in `PLUGINS` (when they exist) before each run, so their
-handlers are registered without this module naming them.
+The job calls `register()` of the modules in `PLUGINS` (when they exist) before each run, so
+their handlers are registered without this module naming them.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ from workstation.text import inert
 ACTOR = "reminders"
 MAX_ATTEMPTS = 5
 LIMIT = 200
-PLUGINS = ("workstation.leads",)
-"""Packages that register reminder handlers when imported."""
+PLUGINS = ("workstation.leads.reminders",)
+"""Modules whose `register()` registers reminder handlers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +75,15 @@ def handler_for(kind: str) -> Handler | None:
 
 
 def load_plugins() -> None:
-    """Import the packages that register handlers; those not installed are skipped."""
+    """Have the modules of `PLUGINS` register their handlers (those not installed are skipped)."""
     for name in PLUGINS:
         try:
-            importlib.import_module(name)
+            module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:
+            if exc.name is None or not (name + ".").startswith(exc.name + "."):
                 raise
+            continue
+        module.register()
 
 
 @dataclass

@@ -1,4 +1,8 @@
-"""A customer talking to the bot through ingest, on each engine, with a frozen clock."""
+"""A customer talking to the bot through ingest, on each engine, with a frozen clock.
+
+After each message the workers' `flows` job runs, as `workstation sync` does every second:
+ingest only asks for a flow, the job greets.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from workstation import audit, db
 from workstation.clock import FrozenClock, iso
 from workstation.ingest import Ingestor
 from workstation.models import Conversation, Lead, Message, Outbox, QualifierState, Reminder
+from workstation.workers import jobs
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)  # a Monday, office hours in Paris
 
@@ -29,19 +34,26 @@ class Chat:
         self.platform = platform
         self.count = 0
 
-    def send(self, text: str, kind: str = "dm", **fields: Any) -> None:
-        """The customer writes (two minutes after the last message)."""
+    def send(self, text: str, kind: str = "dm", workers: bool = True, **fields: Any) -> None:
+        """The customer writes (two minutes after the last message); then the workers' flows
+        job runs, unless `workers` is False."""
         self.count += 1
         self.clock.advance(minutes=2)
         fields.setdefault("created_at", iso(self.clock()))
         line = event(f"{self.author['id']}-{self.count}", kind=kind, text=text,
                      platform=self.platform, author=self.author, **fields)
         Ingestor(self.engine, clock=self.clock).run(io.BytesIO(jsonl(line)))
+        if workers:
+            self.greet()
 
-    def comment(self, text: str, caption: str = "Our new roast", campaign: str = "noel-2026"
-                ) -> None:
+    def greet(self) -> str:
+        """The workers' flows job: start the flows ingest asked for."""
+        return jobs.flows(jobs.Context(self.engine, clock=self.clock))
+
+    def comment(self, text: str, caption: str = "Our new roast", campaign: str = "noel-2026",
+                workers: bool = True) -> None:
         """A comment under a post (the sales-lead rule's ground)."""
-        self.send(text, kind="comment",
+        self.send(text, kind="comment", workers=workers,
                   post={"id": "p1", "caption": caption, "campaign": campaign})
 
     def bot(self) -> list[str]:

@@ -46,6 +46,34 @@ def test_english_flow_asks_each_question_and_closes_with_a_prefilled_form(chat: 
     assert "lead.flow_ended" in events and events.count("reply.queued") == 5
 
 
+def test_ingest_asks_for_the_flow_and_the_workers_greet(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one", workers=False)
+    assert chat.state()["status"] == "pending" and chat.bot() == []
+    assert chat.lead()["stage"] == "new" and "lead.flow_requested" in chat.actions()
+    chat.send("hello? anyone?", workers=False)  # before the greeting: nothing to answer yet
+    assert chat.state()["asked"] == 0 and chat.bot() == []
+    assert chat.greet() == "started 1 flows"
+    assert chat.state()["status"] == "active" and len(chat.bot()) == 1
+    assert chat.lead()["stage"] == "qualifying" and chat.greet() == ""
+
+
+def test_a_stop_word_before_the_greeting_stops_the_flow_for_good(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one", workers=False)
+    chat.send("stop", workers=False)
+    assert chat.greet() == ""  # nothing left to start
+    assert chat.state()["status"] == "stopped" and chat.bot() == []
+    assert chat.lead()["opted_out_at"] is not None
+
+
+def test_a_flow_the_workers_did_not_start_in_time_never_starts(chat: Chat) -> None:
+    chat.comment("How much is the Moulin M2? I'd like to order one", workers=False)
+    chat.clock.advance(days=3)  # flows.toml: start_within 2 days
+    chat.greet()
+    state = chat.state()
+    assert (state["status"], state["end_reason"]) == ("stopped", "requested too long ago")
+    assert chat.bot() == [] and "lead.flow_ended" in chat.actions()
+
+
 def test_french_flow_reads_french_answers(chat: Chat) -> None:
     chat.comment("C'est combien le Sidamo ? Je veux commander", caption="Nouveau café ☕")
     assert chat.state()["lang"] == "fr" and chat.state()["tone"] == "playful"

@@ -26,6 +26,7 @@ from workstation.webhooks.receiver import Receiver
 from workstation.workers.outgoing import by_platform
 from workstation.workers.sender import send_outbox
 from workstation.workers.syncer import poll_connectors
+from workstation.workers import jobs
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Paris: office hours
 
@@ -53,6 +54,7 @@ class Platform:
         report = poll_connectors(self.engine, self.connectors, pipeline=lambda: self.pipeline,
                                  clock=self.clock)
         assert report.errors == [] and report.rejected == 0
+        jobs.flows(jobs.Context(self.engine, clock=self.clock))  # as the workers do next
 
     def send(self) -> None:
         send_outbox(self.engine, by_platform(self.connectors), clock=self.clock)

@@ -91,6 +91,22 @@ def test_each_condition_fires_and_stays_quiet(rules_with, when: str, fires: dict
     assert run(quiet) == ()
 
 
+THREAD_CONDITIONS = ["banned = true", "exchanges_at_least = 2", "messages_at_least = 3",
+                     "first_message = true", 'since_last_reply_over = "2h"']
+
+
+@pytest.mark.parametrize("when", THREAD_CONDITIONS)
+def test_a_verdict_says_whether_the_thread_could_change_it(rules_with, when: str) -> None:
+    # Ingest decides in its workers as if each message opened a thread, and again only when
+    # a rule that reads the thread was tested.
+    about, other = msg("I want a refund"), msg("hello")
+    on_thread = Pipeline(rules_with(rule(f'{when}, keywords = ["refund"]', 'tag = "hit"')))
+    assert on_thread.decide_alone(about, on_thread.signals(about))[1] is False
+    assert on_thread.decide_alone(other, on_thread.signals(other))[1] is True
+    plain = Pipeline(rules_with(rule('keywords = ["refund"]', 'tag = "hit"')))
+    assert plain.decide_alone(about, plain.signals(about))[1] is True
+
+
 def test_actions_change_the_verdict_and_are_listed(rules_with) -> None:
     pipeline = Pipeline(rules_with(rule(
         'intent = "purchase"',
