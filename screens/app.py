@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from screens.commands import WorkstationCommands
@@ -20,6 +21,11 @@ from screens.queue_screen import QueueScreen
 from workstation.clock import Clock, utcnow
 from workstation.services.views import SHIPPED, ViewConfigError, ViewDef, load_views
 from workstation.text import inert
+
+PAINT_WAIT = 3.0
+"""Seconds after which the app starts its background work even if the queue has not painted."""
+WORKERS_AFTER = 0.5
+"""Seconds between the queue's first paint and starting the background workers."""
 
 
 class WorkstationApp(App[None]):
@@ -55,15 +61,14 @@ class WorkstationApp(App[None]):
         """The saved views, in tab order: shipped ones merged with the user's config."""
         self._run_workers = workers
         self._background: Any = None
+        self._painted = False
+        self._settle_timer: Timer | None = None
 
     def on_mount(self) -> None:
-        from screens.alert_watch import AlertWatch
-
-        self.mount(AlertWatch(self.engine))  # reputation alerts as they are raised
         self.push_screen(QueueScreen())
-        self.set_timer(1.0, self._warm_up)
-        if self._run_workers:
-            self.set_timer(1.5, self._start_workers)
+        # What the queue does not need waits for its first paint (`queue_painted`); this timer
+        # only matters if that never comes (the store did not answer).
+        self._settle_timer = self.set_timer(PAINT_WAIT, self.queue_painted)
         for problem in self.config_problems:
             self.notify(inert(problem, limit=300), title="Config not used", severity="error",
                         timeout=20, markup=False)
@@ -85,6 +90,24 @@ class WorkstationApp(App[None]):
     def show_view(self, key: str) -> None:
         """Go back to the queue and switch to the saved view named `key`."""
         self.show_queue().show_view(key)
+
+    def queue_painted(self) -> None:
+        """The queue has painted its first rows: start what could wait until then (once).
+
+        The alert watch, the other screens (and, through them, the store's ORM models) and the
+        background workers together cost more than the whole first paint.
+        """
+        if self._painted:
+            return
+        self._painted = True
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+        from screens.alert_watch import AlertWatch
+
+        self.mount(AlertWatch(self.engine))  # reputation alerts as they are raised
+        self._warm_up()
+        if self._run_workers:
+            self.set_timer(WORKERS_AFTER, self._start_workers)
 
     # The other screens are imported when first opened, so that the queue paints sooner, and
     # warmed up in a thread once it has, so that the first `enter` does not pay the import.

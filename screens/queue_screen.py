@@ -92,6 +92,7 @@ class QueueScreen(Screen[None]):
         self._read_at = 0.0
         self._positions: dict[str, int] = {}
         self._poller: Timer | None = None
+        self._painted = False
 
     @property
     def _app(self) -> WorkstationApp:
@@ -233,6 +234,9 @@ class QueueScreen(Screen[None]):
     def _list_changed(self, event: QueueList.Changed) -> None:
         event.stop()
         self._update_status()
+        if not self._painted and self.queue.window is not None:
+            self._painted = True
+            self.call_after_refresh(self._app.queue_painted)
 
     def _update_status(self) -> None:
         view = self.views[self.view_index]
