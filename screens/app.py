@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from sqlalchemy import Engine
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -95,27 +96,24 @@ class WorkstationApp(App[None]):
         """The queue has painted its first rows: start what could wait until then (once).
 
         The alert watch, the other screens (and, through them, the store's ORM models) and the
-        background workers together cost more than the whole first paint.
+        background workers together cost more than the whole first paint. They are imported in
+        a thread, so that no frame waits for them.
         """
         if self._painted:
             return
         self._painted = True
         if self._settle_timer is not None:
             self._settle_timer.stop()
-        from screens.alert_watch import AlertWatch
-
-        self.mount(AlertWatch(self.engine))  # reputation alerts as they are raised
         self._warm_up()
-        if self._run_workers:
-            self.set_timer(WORKERS_AFTER, self._start_workers)
 
-    # The other screens are imported when first opened, so that the queue paints sooner, and
-    # warmed up in a thread once it has, so that the first `enter` does not pay the import.
+    class _WarmedUp(Message):
+        """The other screens and the alert watch are imported."""
 
     @work(thread=True, exit_on_error=False, description="loading the other screens")
     def _warm_up(self) -> None:
         import gc
 
+        import screens.alert_watch
         import screens.audit_screen
         import screens.conversation_screen
         import screens.kpi_screen  # noqa: F401
@@ -125,6 +123,15 @@ class WorkstationApp(App[None]):
         # (it made the 95th percentile of `enter` ten times its median).
         gc.freeze()
         gc.set_threshold(20_000, 50, 1_000)
+        self.post_message(self._WarmedUp())
+
+    @on(_WarmedUp)
+    def _warmed_up(self) -> None:
+        from screens.alert_watch import AlertWatch
+
+        self.mount(AlertWatch(self.engine))  # reputation alerts as they are raised
+        if self._run_workers:
+            self.set_timer(WORKERS_AFTER, self._start_workers)
 
     # The background workers (sync, send, sweeps) run in this process whenever no other
     # process leads them; they start after the first paint and stop with the app.

@@ -144,7 +144,8 @@ class QueueScreen(Screen[None]):
         self.queue.marked.clear()
         self.queue.load(self.query_for(view), keep_id=keep_id or self._positions.get(view.key))
         self._read_at = time.monotonic()
-        self._count()
+        if self._painted:
+            self._count()
         self._update_status()
 
     def show_view(self, key: str) -> None:
@@ -236,7 +237,12 @@ class QueueScreen(Screen[None]):
         self._update_status()
         if not self._painted and self.queue.window is not None:
             self._painted = True
-            self.call_after_refresh(self._app.queue_painted)
+            self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        # The tabs' counts read every open conversation: at start they wait for the rows.
+        self._count()
+        self._app.queue_painted()
 
     def _update_status(self) -> None:
         view = self.views[self.view_index]
