@@ -129,7 +129,9 @@ class WorkstationApp(App[None]):
     def _warmed_up(self) -> None:
         from screens.alert_watch import AlertWatch
 
-        self.mount(AlertWatch(self.engine))  # reputation alerts as they are raised
+        # Reputation alerts as they are raised, on the bottom screen, which lives as long as
+        # the app whichever screens come and go above it.
+        self.screen_stack[0].mount(AlertWatch(self.engine))
         if self._run_workers:
             self.set_timer(WORKERS_AFTER, self._start_workers)
 
