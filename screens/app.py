@@ -7,7 +7,7 @@ worker becomes a notification.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Engine
 from textual import on, work
@@ -22,6 +22,9 @@ from screens.queue_screen import QueueScreen
 from workstation.clock import Clock, utcnow
 from workstation.services.views import SHIPPED, ViewConfigError, ViewDef, load_views
 from workstation.text import inert
+
+if TYPE_CHECKING:
+    from screens.conversation_screen import ConversationScreen
 
 PAINT_WAIT = 3.0
 """Seconds after which the app starts its background work even if the queue has not painted."""
@@ -64,6 +67,7 @@ class WorkstationApp(App[None]):
         self._background: Any = None
         self._painted = False
         self._settle_timer: Timer | None = None
+        self._conversation_screen: ConversationScreen | None = None
 
     def on_mount(self) -> None:
         self.push_screen(QueueScreen())
@@ -75,10 +79,25 @@ class WorkstationApp(App[None]):
                         timeout=20, markup=False)
 
     def open_conversation(self, conversation_id: int, siblings: list[int] | None = None) -> None:
-        """Open a conversation; `siblings` are the ids of its view, for `[` and `]`."""
+        """Open a conversation; `siblings` are the ids of its view, for `[` and `]`.
+
+        One conversation screen is built and kept (installed) for the whole session: composing
+        a new one, styling its widgets and laying it out was most of the time `enter` took.
+        A second one is made only when the kept one is already open below (a conversation
+        opened from the KPI panel or the audit trail that was reached from a conversation).
+        """
         from screens.conversation_screen import ConversationScreen
 
-        self.push_screen(ConversationScreen(conversation_id, siblings or [conversation_id]))
+        siblings = siblings or [conversation_id]
+        screen = self._conversation_screen
+        if screen is not None and screen not in self.screen_stack:
+            screen.reopen(conversation_id, siblings)  # pushes itself once it has read
+            return
+        screen = ConversationScreen(conversation_id, siblings)
+        if self._conversation_screen is None:
+            self._conversation_screen = screen
+            self.install_screen(screen, name="conversation")
+        self.push_screen(screen)
 
     def show_queue(self) -> QueueScreen:
         """Go back to the queue, closing whatever is above it."""

@@ -20,13 +20,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer
+from textual.timer import Timer
 
 from screens.conversation_actions import ConversationActions
 from screens.modals.confirm_modal import ConfirmModal
 from screens.widgets.composer import Composer
 from screens.widgets.conversation_header import ConversationHeader
 from screens.widgets.conversation_side_panel import ConversationSidePanel
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.thread_view import ThreadView
 from workstation.permissions import PermissionDenied
 from workstation.services import conversations as actions
@@ -37,6 +38,8 @@ POLL_SECONDS = 2.0
 """How often the open conversation is read again (a few milliseconds)."""
 RENEW_SECONDS = actions.LEASE.total_seconds() / 3
 """How often the claim is renewed while the screen is open."""
+PUSH_WAIT = 0.05
+"""How long a reopened screen waits for its conversation before showing "loading…"."""
 
 
 class ConversationScreen(ConversationActions):
@@ -82,6 +85,9 @@ class ConversationScreen(ConversationActions):
         """The conversation shown."""
         self.sibling_ids = list(siblings) or [conversation_id]
         self._renewed_at = time.monotonic()
+        self._poller: Timer | None = None
+        self._push_pending = False
+        self._push_timer: Timer | None = None
         self._dm_bindings = False
         """Whether the bindings were last refreshed for a DM (nothing to hide or delete)."""
 
@@ -94,14 +100,48 @@ class ConversationScreen(ConversationActions):
             yield ThreadView(id="thread")
             yield ConversationSidePanel(id="side-panel")
         yield Composer(app.engine, agent=app.agent, clock=app.clock, id="composer")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_loading()
-        # One short timer for both reading and renewing: a stopped timer's asyncio handle
-        # stays scheduled until it was due, keeping a closed screen alive until then.
-        self.set_interval(POLL_SECONDS, self._poll)
+        # One short timer for both reading and renewing, paused while the screen is not shown.
+        self._poller = self.set_interval(POLL_SECONDS, self._poll)
         self.query_one(ThreadView).focus()
+
+    def reopen(self, conversation_id: int, siblings: list[int]) -> None:
+        """Show another conversation on this kept screen, which is not on the stack now.
+
+        The conversation is read first and the screen pushed when it has been (or after
+        `PUSH_WAIT` if the store is slow, showing "loading…"): the thread is then painted in
+        the screen's first frame, and the read starts at once instead of behind the work of
+        pushing a screen.
+        """
+        self.sibling_ids = list(siblings) or [conversation_id]
+        self.conversation_id = conversation_id
+        self.view = None
+        self._renewed_at = time.monotonic()
+        self.query_one(ThreadView).clear()
+        self.query_one(ConversationSidePanel).clear()
+        self._show_loading()
+        self._load(conversation_id)
+        self.query_one(ThreadView).focus()
+        self._push_pending = True
+        self._push_timer = self.set_timer(PUSH_WAIT, self._push)
+
+    def _push(self) -> None:
+        if self._push_pending:
+            self._push_pending = False
+            if self._push_timer is not None:
+                self._push_timer.stop()
+            self.app.push_screen(self)
+
+    def on_screen_suspend(self) -> None:
+        if self._poller is not None:
+            self._poller.pause()
+
+    def on_screen_resume(self) -> None:
+        if self._poller is not None:
+            self._poller.reset()  # the next read in POLL_SECONDS, not at once
 
     # -- loading ------------------------------------------------------------------------
 
@@ -149,6 +189,7 @@ class ConversationScreen(ConversationActions):
         if (view.kind == "dm") != self._dm_bindings:
             self._dm_bindings = view.kind == "dm"
             self.refresh_bindings()
+        self._push()
 
     # -- the claim ----------------------------------------------------------------------
 
@@ -205,6 +246,7 @@ class ConversationScreen(ConversationActions):
         if composer.is_open:
             composer.close()
         self._release(self.conversation_id)
+        self.view = None  # kept for the next open: it must not renew the claim it released
         self.dismiss(None)
 
     def action_sibling(self, step: int) -> None:

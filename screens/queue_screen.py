@@ -20,9 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from screens.widgets.filter_bar import FilterBar
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.queue_header import QueueHeader
 from screens.widgets.queue_list import QueueList
 from screens.widgets.queue_status import QueueStatus
@@ -112,7 +112,7 @@ class QueueScreen(Screen[None]):
         yield QueueHeader()
         yield QueueList(self._app.engine, self._app.clock, id="queue")
         yield QueueStatus(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_view(0)
