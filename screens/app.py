@@ -7,6 +7,8 @@ worker becomes a notification.
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Engine
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
 
 PAINT_WAIT = 3.0
 """Seconds after which the app starts its background work even if the queue has not painted."""
+WORKER_THREADS = 32
+"""Threads for the screens' thread workers (reads and writes of the store)."""
 WORKERS_AFTER = 0.5
 """Seconds between the queue's first paint and starting the background workers."""
 
@@ -70,6 +74,12 @@ class WorkstationApp(App[None]):
         self._conversation_screen: ConversationScreen | None = None
 
     def on_mount(self) -> None:
+        # Thread workers run on the loop's default executor, which Python sizes to the cores
+        # plus four (six threads here). A claim, a release or a renewal can wait seconds for
+        # SQLite's write lock while sync writes; with the pool full of those, the reads that
+        # paint the screens would queue behind them.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="workstation"))
         self.push_screen(QueueScreen())
         # What the queue does not need waits for its first paint (`queue_painted`); this timer
         # only matters if that never comes (the store did not answer).

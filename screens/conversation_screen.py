@@ -104,9 +104,13 @@ class ConversationScreen(ConversationActions):
 
     def on_mount(self) -> None:
         self._show_loading()
-        # One short timer for both reading and renewing, paused while the screen is not shown.
-        self._poller = self.set_interval(POLL_SECONDS, self._poll)
+        self._start_polling()
         self.query_one(ThreadView).focus()
+
+    def _start_polling(self) -> None:
+        # One short timer for both reading and renewing, stopped while the screen is hidden.
+        if self._poller is None:
+            self._poller = self.set_interval(POLL_SECONDS, self._poll)
 
     def reopen(self, conversation_id: int, siblings: list[int]) -> None:
         """Show another conversation on this kept screen, which is not on the stack now.
@@ -126,6 +130,8 @@ class ConversationScreen(ConversationActions):
         self._load(conversation_id)
         self.query_one(ThreadView).focus()
         self._push_pending = True
+        if self._push_timer is not None:
+            self._push_timer.stop()
         self._push_timer = self.set_timer(PUSH_WAIT, self._push)
 
     def _push(self) -> None:
@@ -137,11 +143,11 @@ class ConversationScreen(ConversationActions):
 
     def on_screen_suspend(self) -> None:
         if self._poller is not None:
-            self._poller.pause()
+            self._poller.stop()
+            self._poller = None
 
     def on_screen_resume(self) -> None:
-        if self._poller is not None:
-            self._poller.reset()  # the next read in POLL_SECONDS, not at once
+        self._start_polling()  # the next read in POLL_SECONDS: this one has just been made
 
     # -- loading ------------------------------------------------------------------------
 
