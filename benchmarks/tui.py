@@ -1,18 +1,26 @@
 """How fast the workstation's queue is on a big store: first paint, cursor moves, opening.
 
     workstation --db sqlite:////tmp/big.db demo --size 1000000     # ~1.5 min, once
-    python benchmarks/tui.py sqlite:////tmp/big.db
+    cp /tmp/big.db /tmp/copy.db                                      # it writes claims
+    python benchmarks/tui.py sqlite:////tmp/copy.db
+    python benchmarks/tui.py sqlite:////tmp/copy.db --paints 0 --sync-rate 6000
 
 1. First paint from process start: `workstation --db URL --agent julie` runs in a
    pseudo-terminal (120x40) and the clock stops when the first row of its start view reaches
-   the terminal; its peak RSS is read from /proc just before `q`.
+   the terminal; the CPU time it used by then, and its peak RSS read from /proc before `q`.
 2. In-process (Textual's Pilot, headless, 120x40): the time from a key press until the screen
    has processed it and repainted, for cursor moves (j/k), page moves, jumps to the bottom and
-   top, switching views, and `enter` until the conversation screen is painted with its thread;
+   top, switching views, and `enter` until the conversation screen is painted, painted with
+   its thread, and painted with the agent's claim on it; beside each, the CPU time of the
+   app's event-loop thread meanwhile (what the app costs, whatever the machine's load) and the
+   longest stall of that loop (nothing is drawn while it is held: no frame can be shorter).
    p50/p95/max over many presses, then the peak RSS of that process.
+3. With `--sync-rate N`, `workstation sandbox --rate N` (messages a minute) and `workstation
+   sync` run on the same store as separate processes meanwhile, as on a busy day.
 
-Prints one line per figure; nothing is written except the claims that opening conversations
-takes as agent julie (the conversation screen claims what it opens).
+Prints one line per figure. Writes the claims that opening conversations takes as agent julie
+(the conversation screen claims what it opens), and with `--sync-rate` everything sync takes
+in: use a copy of the store.
 """
 
 from __future__ import annotations
