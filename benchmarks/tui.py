@@ -242,13 +242,15 @@ async def in_process(url: str, presses: int) -> tuple[
                                 and rows_shown(queue) and queue.window is not None
                                 and queue.window.query.view is s.views[d - 1]})
             await settle()
-        for _ in range(max(presses // 10, 5)):
+        for index in range(max(presses // 10, 5) + 1):
             target = queue.cursor + 1
             await key("j", **{"cursor move (j/k)": lambda t=target: queue.cursor == t})
             await settle()
-            await key("enter", **{"open, thread shown (enter)": thread_shown,
-                                  "open, screen shown (enter)": opened,
-                                  "open, claim shown (enter)": claimed})
+            # The first open builds the conversation screen, which is then kept: timed apart.
+            what = "first open of the session" if index == 0 else "open"
+            await key("enter", **{f"{what}, thread shown (enter)": thread_shown,
+                                  f"{what}, screen shown (enter)": opened,
+                                  f"{what}, claim shown (enter)": claimed})
             await settle()
             await key("escape", **{"back to the queue (esc)":
                                    lambda: isinstance(app.screen, QueueScreen)})
