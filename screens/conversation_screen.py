@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -88,6 +88,7 @@ class ConversationScreen(ConversationActions):
         self._poller: Timer | None = None
         self._push_pending = False
         self._push_timer: Timer | None = None
+        self._styled_with: int | None = None
         self._dm_bindings = False
         """Whether the bindings were last refreshed for a DM (nothing to hide or delete)."""
 
@@ -148,6 +149,15 @@ class ConversationScreen(ConversationActions):
 
     def on_screen_resume(self) -> None:
         self._start_polling()  # the next read in POLL_SECONDS: this one has just been made
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. A pushed screen restyles all its widgets, in case
+        # the CSS changed while it was hidden: a fifth of each open of the kept screen. It is
+        # skipped when the app's CSS is the one this screen was last styled with.
+        version = getattr(self.app, "_css_update_count", None)
+        if version is not None and version == self._styled_with:
+            event.refresh_styles = False
+        self._styled_with = version
 
     # -- loading ------------------------------------------------------------------------
 
