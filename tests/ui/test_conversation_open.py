@@ -114,6 +114,24 @@ async def test_opening_again_shows_only_the_new_conversation(sqlite_engine: Engi
     assert conversation(sqlite_engine, inbox.dm).claimed_by is None
 
 
+async def test_the_kept_screen_takes_a_theme_chosen_while_it_was_hidden(
+        sqlite_engine: Engine) -> None:
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_conversation(pilot, app, inbox.comment)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        await settle(pilot, app)
+        app.theme = "nord"
+        await pilot.pause(0.1)
+        app.open_conversation(inbox.dm)
+        await pilot.pause(0.2)
+        await settle(pilot, app)
+        assert app.screen is screen
+        assert screen.styles.background == app.current_theme.to_color_system().surface
+
+
 async def test_a_change_by_someone_else_shows_without_a_key(sqlite_engine: Engine) -> None:
     inbox = build_inbox(sqlite_engine)
     app = make_app(sqlite_engine)
