@@ -196,7 +196,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         on_screen = self.cursor - round(self.scroll_y)
         self.window = RowWindow(reloaded)
         self._pending.clear()
-        self._strips.clear()
+        # Drawn lines are kept: they are keyed by the row's value, so only the rows that
+        # changed are drawn again (with sync running, the view is re-read every second).
         self.cursor = reloaded.index
         self.virtual_size = Size(0, reloaded.total)
         height = max(self.size.height, 1)
