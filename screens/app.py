@@ -7,12 +7,16 @@ worker becomes a notification.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Engine
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from screens.commands import WorkstationCommands
@@ -20,6 +24,16 @@ from screens.queue_screen import QueueScreen
 from workstation.clock import Clock, utcnow
 from workstation.services.views import SHIPPED, ViewConfigError, ViewDef, load_views
 from workstation.text import inert
+
+if TYPE_CHECKING:
+    from screens.conversation_screen import ConversationScreen
+
+PAINT_WAIT = 3.0
+"""Seconds after which the app starts its background work even if the queue has not painted."""
+WORKER_THREADS = 32
+"""Threads for the screens' thread workers (reads and writes of the store)."""
+WORKERS_AFTER = 0.5
+"""Seconds between the queue's first paint and starting the background workers."""
 
 
 class WorkstationApp(App[None]):
@@ -55,24 +69,45 @@ class WorkstationApp(App[None]):
         """The saved views, in tab order: shipped ones merged with the user's config."""
         self._run_workers = workers
         self._background: Any = None
+        self._painted = False
+        self._settle_timer: Timer | None = None
+        self._conversation_screen: ConversationScreen | None = None
 
     def on_mount(self) -> None:
-        from screens.alert_watch import AlertWatch
-
-        self.mount(AlertWatch(self.engine))  # reputation alerts as they are raised
+        # Thread workers run on the loop's default executor, which Python sizes to the cores
+        # plus four (six threads here). A claim, a release or a renewal can wait seconds for
+        # SQLite's write lock while sync writes; with the pool full of those, the reads that
+        # paint the screens would queue behind them.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="workstation"))
         self.push_screen(QueueScreen())
-        self.set_timer(1.0, self._warm_up)
-        if self._run_workers:
-            self.set_timer(1.5, self._start_workers)
+        # What the queue does not need waits for its first paint (`queue_painted`); this timer
+        # only matters if that never comes (the store did not answer).
+        self._settle_timer = self.set_timer(PAINT_WAIT, self.queue_painted)
         for problem in self.config_problems:
             self.notify(inert(problem, limit=300), title="Config not used", severity="error",
                         timeout=20, markup=False)
 
     def open_conversation(self, conversation_id: int, siblings: list[int] | None = None) -> None:
-        """Open a conversation; `siblings` are the ids of its view, for `[` and `]`."""
+        """Open a conversation; `siblings` are the ids of its view, for `[` and `]`.
+
+        One conversation screen is built and kept (installed) for the whole session: composing
+        a new one, styling its widgets and laying it out was most of the time `enter` took.
+        A second one is made only when the kept one is already open below (a conversation
+        opened from the KPI panel or the audit trail that was reached from a conversation).
+        """
         from screens.conversation_screen import ConversationScreen
 
-        self.push_screen(ConversationScreen(conversation_id, siblings or [conversation_id]))
+        siblings = siblings or [conversation_id]
+        screen = self._conversation_screen
+        if screen is not None and screen not in self.screen_stack:
+            screen.reopen(conversation_id, siblings)  # pushes itself once it has read
+            return
+        screen = ConversationScreen(conversation_id, siblings)
+        if self._conversation_screen is None:
+            self._conversation_screen = screen
+            self.install_screen(screen, name="conversation")
+        self.push_screen(screen)
 
     def show_queue(self) -> QueueScreen:
         """Go back to the queue, closing whatever is above it."""
@@ -86,22 +121,49 @@ class WorkstationApp(App[None]):
         """Go back to the queue and switch to the saved view named `key`."""
         self.show_queue().show_view(key)
 
-    # The other screens are imported when first opened, so that the queue paints sooner, and
-    # warmed up in a thread once it has, so that the first `enter` does not pay the import.
+    def queue_painted(self) -> None:
+        """The queue has painted its first rows: start what could wait until then (once).
+
+        The alert watch, the other screens (and, through them, the store's ORM models) and the
+        background workers together cost more than the whole first paint. They are imported in
+        a thread, so that no frame waits for them.
+        """
+        if self._painted:
+            return
+        self._painted = True
+        if self._settle_timer is not None:
+            self._settle_timer.stop()
+        self._warm_up()
+
+    class _WarmedUp(Message):
+        """The other screens and the alert watch are imported."""
 
     @work(thread=True, exit_on_error=False, description="loading the other screens")
     def _warm_up(self) -> None:
         import gc
 
+        import screens.alert_watch
         import screens.audit_screen
         import screens.conversation_screen
         import screens.kpi_screen  # noqa: F401
 
         # Everything loaded so far lives all shift: keep it out of the collector's scans, and
-        # collect less often, so that opening a conversation never waits on a full collection
-        # (it made the 95th percentile of `enter` ten times its median).
+        # make full collections rare, so that opening a conversation never waits on one (it
+        # made the 95th percentile of `enter` ten times its median). The young generations
+        # keep Python's sizes: a young collection of 20,000 objects took 10-30 ms, a frame.
         gc.freeze()
-        gc.set_threshold(20_000, 50, 1_000)
+        gc.set_threshold(700, 10, 1_000)
+        self.post_message(self._WarmedUp())
+
+    @on(_WarmedUp)
+    def _warmed_up(self) -> None:
+        from screens.alert_watch import AlertWatch
+
+        # Reputation alerts as they are raised, on the bottom screen, which lives as long as
+        # the app whichever screens come and go above it.
+        self.screen_stack[0].mount(AlertWatch(self.engine))
+        if self._run_workers:
+            self.set_timer(WORKERS_AFTER, self._start_workers)
 
     # The background workers (sync, send, sweeps) run in this process whenever no other
     # process leads them; they start after the first paint and stop with the app.

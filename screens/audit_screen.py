@@ -19,12 +19,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
 from screens.widgets.audit_detail import AuditDetail
 from screens.widgets.audit_filter_bar import AuditFilterBar
 from screens.widgets.audit_table import AuditTable
+from screens.widgets.key_footer import KeyFooter
 from workstation.services.audit_trail import (
     PAGE,
     FilterError,
@@ -124,7 +125,7 @@ class AuditScreen(Screen[None]):
         yield AuditFilterBar(self._texts, id="audit-filters")
         yield AuditTable(self.zone, id="audit-table")
         yield AuditDetail(self.zone, id="audit-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._apply(self._texts)

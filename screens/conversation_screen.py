@@ -14,19 +14,20 @@ from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer
+from textual.timer import Timer
 
 from screens.conversation_actions import ConversationActions
 from screens.modals.confirm_modal import ConfirmModal
 from screens.widgets.composer import Composer
 from screens.widgets.conversation_header import ConversationHeader
 from screens.widgets.conversation_side_panel import ConversationSidePanel
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.thread_view import ThreadView
 from workstation.permissions import PermissionDenied
 from workstation.services import conversations as actions
@@ -37,6 +38,8 @@ POLL_SECONDS = 2.0
 """How often the open conversation is read again (a few milliseconds)."""
 RENEW_SECONDS = actions.LEASE.total_seconds() / 3
 """How often the claim is renewed while the screen is open."""
+PUSH_WAIT = 0.05
+"""How long a reopened screen waits for its conversation before showing "loading…"."""
 
 
 class ConversationScreen(ConversationActions):
@@ -82,6 +85,10 @@ class ConversationScreen(ConversationActions):
         """The conversation shown."""
         self.sibling_ids = list(siblings) or [conversation_id]
         self._renewed_at = time.monotonic()
+        self._poller: Timer | None = None
+        self._push_pending = False
+        self._push_timer: Timer | None = None
+        self._styled_with: int | None = None
         self._dm_bindings = False
         """Whether the bindings were last refreshed for a DM (nothing to hide or delete)."""
 
@@ -94,14 +101,63 @@ class ConversationScreen(ConversationActions):
             yield ThreadView(id="thread")
             yield ConversationSidePanel(id="side-panel")
         yield Composer(app.engine, agent=app.agent, clock=app.clock, id="composer")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_loading()
-        # One short timer for both reading and renewing: a stopped timer's asyncio handle
-        # stays scheduled until it was due, keeping a closed screen alive until then.
-        self.set_interval(POLL_SECONDS, self._poll)
+        self._start_polling()
         self.query_one(ThreadView).focus()
+
+    def _start_polling(self) -> None:
+        # One short timer for both reading and renewing, stopped while the screen is hidden.
+        if self._poller is None:
+            self._poller = self.set_interval(POLL_SECONDS, self._poll)
+
+    def reopen(self, conversation_id: int, siblings: list[int]) -> None:
+        """Show another conversation on this kept screen, which is not on the stack now.
+
+        The conversation is read first and the screen pushed when it has been (or after
+        `PUSH_WAIT` if the store is slow, showing "loading…"): the thread is then painted in
+        the screen's first frame, and the read starts at once instead of behind the work of
+        pushing a screen.
+        """
+        self.sibling_ids = list(siblings) or [conversation_id]
+        self.conversation_id = conversation_id
+        self.view = None
+        self._renewed_at = time.monotonic()
+        self.query_one(ThreadView).clear()
+        self.query_one(ConversationSidePanel).clear()
+        self._show_loading()
+        self._load(conversation_id)
+        self.query_one(ThreadView).focus()
+        self._push_pending = True
+        if self._push_timer is not None:
+            self._push_timer.stop()
+        self._push_timer = self.set_timer(PUSH_WAIT, self._push)
+
+    def _push(self) -> None:
+        if self._push_pending:
+            self._push_pending = False
+            if self._push_timer is not None:
+                self._push_timer.stop()
+            self.app.push_screen(self)
+
+    def on_screen_suspend(self) -> None:
+        if self._poller is not None:
+            self._poller.stop()
+            self._poller = None
+
+    def on_screen_resume(self) -> None:
+        self._start_polling()  # the next read in POLL_SECONDS: this one has just been made
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. A pushed screen restyles all its widgets, in case
+        # the CSS changed while it was hidden: a fifth of each open of the kept screen. It is
+        # skipped when the app's CSS is the one this screen was last styled with.
+        version = getattr(self.app, "_css_update_count", None)
+        if version is not None and version == self._styled_with:
+            event.refresh_styles = False
+        self._styled_with = version
 
     # -- loading ------------------------------------------------------------------------
 
@@ -149,6 +205,7 @@ class ConversationScreen(ConversationActions):
         if (view.kind == "dm") != self._dm_bindings:
             self._dm_bindings = view.kind == "dm"
             self.refresh_bindings()
+        self._push()
 
     # -- the claim ----------------------------------------------------------------------
 
@@ -205,6 +262,7 @@ class ConversationScreen(ConversationActions):
         if composer.is_open:
             composer.close()
         self._release(self.conversation_id)
+        self.view = None  # kept for the next open: it must not renew the claim it released
         self.dismiss(None)
 
     def action_sibling(self, step: int) -> None:

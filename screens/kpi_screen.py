@@ -24,10 +24,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from screens.widgets.alert_list import AlertList
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.kpi_row import KpiRow
 from screens.widgets.kpi_table import KpiTable
 from workstation.services.kpi_panel import KpiPanel, KpiPanelView, scope_label
@@ -87,7 +88,7 @@ class KpiScreen(Screen[None]):
         yield KpiTable(id="kpi-table")
         yield Static(Content("Alerts"), id="kpi-alerts-title", markup=False)
         yield AlertList(id="kpi-alerts")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def panel(self) -> KpiPanel:

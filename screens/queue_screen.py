@@ -20,9 +20,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from screens.widgets.filter_bar import FilterBar
+from screens.widgets.key_footer import KeyFooter
 from screens.widgets.queue_header import QueueHeader
 from screens.widgets.queue_list import QueueList
 from screens.widgets.queue_status import QueueStatus
@@ -92,6 +92,7 @@ class QueueScreen(Screen[None]):
         self._read_at = 0.0
         self._positions: dict[str, int] = {}
         self._poller: Timer | None = None
+        self._painted = False
 
     @property
     def _app(self) -> WorkstationApp:
@@ -111,7 +112,7 @@ class QueueScreen(Screen[None]):
         yield QueueHeader()
         yield QueueList(self._app.engine, self._app.clock, id="queue")
         yield QueueStatus(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_view(0)
@@ -143,7 +144,8 @@ class QueueScreen(Screen[None]):
         self.queue.marked.clear()
         self.queue.load(self.query_for(view), keep_id=keep_id or self._positions.get(view.key))
         self._read_at = time.monotonic()
-        self._count()
+        if self._painted:
+            self._count()
         self._update_status()
 
     def show_view(self, key: str) -> None:
@@ -233,6 +235,14 @@ class QueueScreen(Screen[None]):
     def _list_changed(self, event: QueueList.Changed) -> None:
         event.stop()
         self._update_status()
+        if not self._painted and self.queue.window is not None:
+            self._painted = True
+            self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        # The tabs' counts read every open conversation: at start they wait for the rows.
+        self._count()
+        self._app.queue_painted()
 
     def _update_status(self) -> None:
         view = self.views[self.view_index]

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 from . import paths
@@ -155,6 +154,9 @@ def read(engine: Engine, *, jit: bool = True) -> Iterator[Connection]:
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert rows, skipping those that collide with a unique key (another writer won)."""
     if rows:
+        # Imported here: the PostgreSQL dialect costs every start a few hundredths of a second.
+        from sqlalchemy.dialects import postgresql, sqlite
+
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
         conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
 

@@ -32,7 +32,7 @@ class ConversationHeader(Static):
     def show(self, view: ConversationView | None, now: datetime, position: str,
              conversation_id: int) -> None:
         """Repaint; `view` None while the conversation is loading."""
-        self.update(header(view, now, position, conversation_id))
+        self.update(header(view, now, position, conversation_id), layout=False)  # one line
 
 
 def header(view: ConversationView | None, now: datetime, position: str,

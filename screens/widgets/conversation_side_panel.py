@@ -45,6 +45,10 @@ class ConversationSidePanel(VerticalScroll, can_focus=False):
         """Repaint from a conversation's read model."""
         self._body.update(panel(view, now))
 
+    def clear(self) -> None:
+        """Show nothing (another conversation is being read)."""
+        self._body.update("")
+
 
 def _title(text: str) -> Content:
     return Content.assemble((text, "bold $accent"))

@@ -143,7 +143,10 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         """Read `query` afresh, keeping conversation `keep_id` under the cursor if it is there."""
         self._generation += 1
         self._now = query.now
-        self._reload(query, self._generation, keep_id, keep_index)
+        # The height is read here, on the UI thread: asked from the worker, it can make the
+        # compositor lay the screen out in that thread while the UI thread does too.
+        radius = max(self.size.height, 50)
+        self._reload(query, self._generation, keep_id, keep_index, radius)
 
     def reload(self, query: ViewQuery) -> None:
         """Read the view again (the store changed), keeping the cursor on its conversation."""
@@ -177,9 +180,9 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     @work(thread=True, exclusive=True, group="queue-reload", exit_on_error=False,
           description="reading the view")
     def _reload(self, query: ViewQuery, generation: int, keep_id: int | None,
-                keep_index: int) -> None:
+                keep_index: int, radius: int) -> None:
         reloaded = view_pager.reload(self._engine, query, generation, keep_id=keep_id,
-                                     keep_index=keep_index, radius=max(self.size.height, 50))
+                                     keep_index=keep_index, radius=radius)
         if not get_current_worker().is_cancelled:
             self.post_message(self._Loaded(reloaded))
 
@@ -193,7 +196,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         on_screen = self.cursor - round(self.scroll_y)
         self.window = RowWindow(reloaded)
         self._pending.clear()
-        self._strips.clear()
+        # Drawn lines are kept: they are keyed by the row's value, so only the rows that
+        # changed are drawn again (with sync running, the view is re-read every second).
         self.cursor = reloaded.index
         self.virtual_size = Size(0, reloaded.total)
         height = max(self.size.height, 1)

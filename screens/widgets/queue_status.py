@@ -39,4 +39,6 @@ class QueueStatus(Static):
             text.append(inert(search, limit=60), style="italic")
         if marked:
             text.append(f" · {marked} marked", style="bold reverse")
-        self.update(text)
+        # One line whatever it says: no layout pass (this runs on every cursor move, and a
+        # layout of the whole screen cost more than the move itself).
+        self.update(text, layout=False)

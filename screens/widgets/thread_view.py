@@ -95,6 +95,11 @@ class ThreadView(OptionList):
             self.highlighted = self.get_option_index(f"m{messages[-1].id}")
         self.scroll_to_highlight()
 
+    def clear(self) -> None:
+        """Show nothing (another conversation is being read)."""
+        self._post, self._messages, self._earlier = None, (), 0
+        self.clear_options()
+
     def refresh_times(self, now: datetime) -> None:
         """Redraw relative times ("5m ago") without changing anything else."""
         for m in self._messages:

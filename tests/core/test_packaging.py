@@ -59,3 +59,13 @@ def test_the_command_line_starts_without_the_store_or_the_workers() -> None:
     # Every command (and the first paint of the TUI) pays for what `parser()` imports.
     assert loaded_after("from workstation import cli; cli.parser()",
                         "workstation.models", "workstation.workers", "sqlalchemy", "httpx") == []
+
+
+def test_the_queue_paints_without_the_orm_or_the_workers() -> None:
+    # The queue's first paint must come within a second: the ORM models (pydantic, SQLModel),
+    # the other screens and the workers are imported after it, in a thread.
+    assert loaded_after(
+        "from workstation import cli; cli.parser(); "
+        "import workstation.services.identity, screens.app, screens.launcher",
+        "workstation.models", "sqlmodel", "sqlalchemy.orm", "workstation.workers", "httpx",
+        "apscheduler", "rapidfuzz", "workstation.rules", "screens.conversation_screen") == []

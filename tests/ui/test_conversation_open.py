@@ -84,6 +84,54 @@ async def test_brackets_move_through_the_view_and_esc_goes_back(sqlite_engine: E
     assert conversation(sqlite_engine, inbox.hostile).claimed_by is None
 
 
+async def test_opening_again_shows_only_the_new_conversation(sqlite_engine: Engine) -> None:
+    # The conversation screen is kept between opens: nothing of the last one may show, and
+    # the claim it released must not be renewed by it once it is hidden.
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await open_conversation(pilot, app, inbox.comment, inbox.ids)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        await settle(pilot, app)
+        assert not isinstance(app.screen, ConversationScreen)
+        app.open_conversation(inbox.dm, inbox.ids)
+        assert app.screen is not first  # pushed once its conversation is read
+        await pilot.pause(0.1)
+        await settle(pilot, app)
+        second = app.screen
+        assert second is first
+        assert second.view is not None and second.view.id == inbox.dm
+        thread = second.query_one(ThreadView)
+        assert thread.selected is not None
+        assert thread.selected.text.startswith("Bonjour, je voudrais être remboursée")
+        assert [m.text for m in thread._messages] == [m.text for m in second.view.messages]
+        first._renewed_at -= 3600  # due for renewal: the hidden one had to stay put
+        await pilot.press("escape")
+        await pilot.pause(2.3)
+        await settle(pilot, app)
+    assert conversation(sqlite_engine, inbox.comment).claimed_by is None
+    assert conversation(sqlite_engine, inbox.dm).claimed_by is None
+
+
+async def test_the_kept_screen_takes_a_theme_chosen_while_it_was_hidden(
+        sqlite_engine: Engine) -> None:
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_conversation(pilot, app, inbox.comment)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        await settle(pilot, app)
+        app.theme = "nord"
+        await pilot.pause(0.1)
+        app.open_conversation(inbox.dm)
+        await pilot.pause(0.2)
+        await settle(pilot, app)
+        assert app.screen is screen
+        assert screen.styles.background == app.current_theme.to_color_system().surface
+
+
 async def test_a_change_by_someone_else_shows_without_a_key(sqlite_engine: Engine) -> None:
     inbox = build_inbox(sqlite_engine)
     app = make_app(sqlite_engine)

@@ -117,7 +117,11 @@ def identity(args: argparse.Namespace, engine: Any) -> str:
     import getpass
     import os
 
-    from ..services.agents import identify
+    from ..services.identity import is_active_member
 
     name = getattr(args, "agent", None) or os.environ.get("WORKSTATION_AGENT") or getpass.getuser()
+    if is_active_member(engine, name):
+        return name  # the usual case, without importing the store's models
+    from ..services.agents import identify
+
     return identify(engine, name)

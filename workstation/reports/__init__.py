@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from workstation.reports.model import Report
+if TYPE_CHECKING:  # the command line lists FORMATS at every start: the model loads the rules
+    from workstation.reports.model import Report
 
 FORMATS = ("table", "md", "csv", "json", "html")
 

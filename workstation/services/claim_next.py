@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, and_, or_, select, update
 
-from workstation import audit, db, permissions
+from workstation import audit, core_tables, db, permissions
 from workstation.clock import Clock, utcnow
 from workstation.models import ActorKind, Conversation, Status
 
@@ -24,6 +24,9 @@ from .views import SHIPPED, ViewDef
 
 _C = Conversation.__table__.c  # type: ignore[attr-defined]
 _CONVERSATION = Conversation.__table__  # type: ignore[attr-defined]
+_VIEW = core_tables.conversation
+"""The view's conditions are written on the Core clause (`view_rows`): the pick selects from
+it too, or the table would be in the FROM clause twice."""
 DEFAULT_VIEW = next(v for v in SHIPPED if v.key == "all")
 """Every open conversation, the reply due soonest first."""
 
@@ -52,15 +55,16 @@ def claim_next(
     now = clock()
     with db.write(engine) as conn:
         me = agent_id(conn, actor)
-        free = or_(_C.claimed_by.is_(None), _C.claim_expires_at.is_(None),
-                   _C.claim_expires_at <= now)
-        query = (select(_C.id).select_from(_CONVERSATION)
-                 .where(and_(view_condition(view, actor, now), _C.status == Status.OPEN.value,
+        v = _VIEW.c
+        free = or_(v.claimed_by.is_(None), v.claim_expires_at.is_(None),
+                   v.claim_expires_at <= now)
+        query = (select(v.id).select_from(_VIEW)
+                 .where(and_(view_condition(view, actor, now), v.status == Status.OPEN.value,
                              free))
                  .order_by(*(e.desc() if d else e.asc() for e, d, _n in sort_keys(view.sort)))
                  .limit(1))
         if not db.is_sqlite(conn):
-            query = query.with_for_update(skip_locked=True, of=_CONVERSATION)
+            query = query.with_for_update(skip_locked=True, of=_VIEW)
         found = conn.execute(query).scalar()
         if found is None:
             return None

@@ -159,7 +159,7 @@ def mark_sent(engine: Engine, outbox_id: int, external_id: str, *, worker: str =
         conn.execute(update(_OUTBOX).where(_O.id == outbox_id).values(
             state=OutboxState.SENT.value, external_id=external_id, sent_at=now,
             next_attempt_at=None, last_error=""))
-        message = reply_thread.find(conn, outbox_id, _keys(row))
+        message = reply_thread.find(conn, outbox_id, _keys(row), row.conversation_id)
         if message is not None:
             _adopt(conn, message, row.conversation_id, external_id)
         audit.record(conn, "outbox.sent", **_who(worker), conversation_id=row.conversation_id,
@@ -211,7 +211,7 @@ def mark_failed(
             values.update(state=OutboxState.QUEUED.value,
                           next_attempt_at=now + backoff(row.attempts, rng))
         conn.execute(update(_OUTBOX).where(_O.id == outbox_id).values(**values))
-        message = reply_thread.find(conn, outbox_id, _keys(row))
+        message = reply_thread.find(conn, outbox_id, _keys(row), row.conversation_id)
         if message is not None:
             if final:
                 reply_thread.withdraw(conn, message, now, delivery=OutboxState.FAILED.value)
@@ -280,7 +280,7 @@ def retry(engine: Engine, outbox_id: int, *, actor: str, clock: Clock = utcnow) 
         row = _lock(conn, outbox_id, OutboxState.FAILED)
         conn.execute(update(_OUTBOX).where(_O.id == outbox_id).values(
             state=OutboxState.QUEUED.value, next_attempt_at=None, attempts=0))
-        message = reply_thread.find(conn, outbox_id, _keys(row))
+        message = reply_thread.find(conn, outbox_id, _keys(row), row.conversation_id)
         if message is not None:
             reply_thread.repost(conn, message, now)
         audit.record(conn, "outbox.requeued", actor=actor, conversation_id=row.conversation_id,
@@ -321,7 +321,7 @@ def _keys(row: Any) -> tuple[str, ...]:
 
 
 def _delivery(conn: Connection, row: Any, state: OutboxState) -> None:
-    message = reply_thread.find(conn, row.id, _keys(row))
+    message = reply_thread.find(conn, row.id, _keys(row), row.conversation_id)
     if message is not None:
         reply_thread.set_delivery(conn, message, state.value)
 

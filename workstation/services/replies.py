@@ -463,7 +463,8 @@ def cancel_reply(engine: Engine, outbox_id: int, *, actor: str,
         conn.execute(_OUTBOX.update().where(_O.id == outbox_id).values(
             state=OutboxState.CANCELLED.value, next_attempt_at=None))
         message = reply_thread.find(
-            conn, outbox_id, (reply_thread.placeholder_id(row.idempotency_key),))
+            conn, outbox_id, (reply_thread.placeholder_id(row.idempotency_key),),
+            row.conversation_id)
         if message is not None and row.state == OutboxState.QUEUED.value:
             reply_thread.withdraw(conn, message, now, delivery=OutboxState.CANCELLED.value)
         elif message is not None:

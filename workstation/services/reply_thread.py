@@ -123,11 +123,19 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def find(conn: Connection, outbox_id: int, keys: tuple[str, ...]) -> Any:
-    """The thread message of an outbox row, found by its external ids (None if gone)."""
+def find(conn: Connection, outbox_id: int, keys: tuple[str, ...], conversation_id: int) -> Any:
+    """The thread message of an outbox row, found by its external ids (None if gone).
+
+    Looked up on the platform of the reply's conversation, as the message table's unique
+    index (platform, external id) is keyed: by external id alone it was a scan of every
+    message, a third of a second per reply on a million-message store, inside the sender's
+    write transactions (agents' claims waited seconds for the lock).
+    """
+    platform = select(_C.platform).where(_C.id == conversation_id).scalar_subquery()
     rows = conn.execute(
         select(_M.id, _M.extra, _M.text, _M.created_at, _M.conversation_id, _M.platform,
-               _M.deleted, _M.response_seconds).where(_M.external_id.in_(keys))
+               _M.deleted, _M.response_seconds).where(_M.platform == platform,
+                                                      _M.external_id.in_(keys))
     ).all()
     for row in rows:
         if (row.extra or {}).get("outbox_id") == outbox_id:

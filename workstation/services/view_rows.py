@@ -26,22 +26,22 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import aliased
 
-from workstation import db
-from workstation.models import Agent, AuditEvent, Contact, Conversation, Lead, LeadStage, Message
+from workstation import core_tables, db
 
 from .views import ViewDef
 
-_CONV = Conversation.__table__  # type: ignore[attr-defined]
+# Core table clauses, not the ORM models: this module is on the path to the queue's first
+# paint (see `workstation.core_tables`).
+_CONV = core_tables.conversation
 _C = _CONV.c
-_P = Contact.__table__.c  # type: ignore[attr-defined]
-_M = Message.__table__.c  # type: ignore[attr-defined]
-_L = Lead.__table__.c  # type: ignore[attr-defined]
-_E = AuditEvent.__table__.c  # type: ignore[attr-defined]
-_AGENT = Agent.__table__  # type: ignore[attr-defined]
-_ASSIGNEE = aliased(_AGENT, name="assignee")
-_VIEWER = aliased(_AGENT, name="viewer")
+_P = core_tables.contact.c
+_M = core_tables.message.c
+_L = core_tables.lead.c
+_E = core_tables.audit_event.c
+_AGENT = core_tables.agent
+_ASSIGNEE = _AGENT.alias("assignee")
+_VIEWER = _AGENT.alias("viewer")
 _SEARCH_FIELDS = ("author", "text", "tag", "intent", "platform")
 
 Key = tuple[Any, ...]
@@ -148,8 +148,8 @@ def view_condition(view: ViewDef, agent: str, now: datetime) -> ColumnElement[bo
         vips = _C.contact_id.in_(select(_P.id).where(_P.vip.is_(True)))
         parts.append(vips if f.vip else or_(_C.contact_id.is_(None), ~vips))
     if f.lead is not None:
-        has_lead = exists().where(_L.conversation_id == _C.id, _L.stage.not_in(
-            (LeadStage.CUSTOMER.value, LeadStage.LOST.value)))
+        has_lead = exists().where(_L.conversation_id == _C.id,
+                                  _L.stage.not_in(core_tables.CLOSED_LEAD_STAGES))
         parts.append(has_lead if f.lead else ~has_lead)
     if f.kinds:
         parts.append(_C.kind.in_(f.kinds))
@@ -242,7 +242,7 @@ def _rows_query(q: ViewQuery, narrowed: Any) -> Any:
         )
         .select_from(ids)
         .join(_CONV, _C.id == ids.c.id)
-        .outerjoin(Contact.__table__, _P.id == _C.contact_id)  # type: ignore[attr-defined]
+        .outerjoin(core_tables.contact, _P.id == _C.contact_id)
         .outerjoin(_ASSIGNEE, _ASSIGNEE.c.id == _C.assignee_id)
         .outerjoin(_VIEWER, and_(_VIEWER.c.id == _C.claimed_by, _C.claim_expires_at > q.now))
     )
