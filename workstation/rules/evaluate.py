@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from workstation.events import Event
+from workstation.frozen import quick_init
 from workstation.priority import Priority
 from workstation.rules.model import Action, Conditions, Route, Rule, RuleSet
 
@@ -19,6 +20,7 @@ _PRIORITIES = {p.name.lower(): p for p in Priority}
 _MODERATING = {"hide": "hide", "delete": "delete", "ban": "ban", "review": "review"}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Thread:
     """What the store knows of the message's conversation before this message."""
@@ -31,6 +33,7 @@ class Thread:
     banned: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Context:
     """Everything a rule can look at."""

@@ -59,6 +59,8 @@ _ENGLISH_PHRASES = tuple(
 _EN_TOKEN = re.compile(
     r"[^\W\d_][\w']*|\d+|[!?]|[.,;:…]+|[\u2600-\u27bf\U0001f300-\U0001faff]"
 )
+# The same in ASCII text, with sets of characters for the Unicode categories (cheaper to match).
+_ASCII_EN_TOKEN = re.compile(r"[A-Za-z][0-9A-Za-z_']*|[0-9]+|[!?]|[.,;:]+")
 
 
 def _phrase_index() -> dict[str, tuple[tuple[str, float], ...]]:
@@ -289,7 +291,7 @@ def _english_reading(text: str) -> tuple[float, float, float, list[str]]:
             emoji_total = _emoji_total(text, emoji)
             text = text.translate(_EMOJI_BLANKS)
     total, positive, negative = _vader_sums(text)
-    words = _EN_TOKEN.findall(lowered)
+    words = (_ASCII_EN_TOKEN if lowered.isascii() else _EN_TOKEN).findall(lowered)
     anchors = _EN_ANCHORS.intersection(words)
     extra = [emoji_total] if emoji_total else []
     for anchor in sorted(anchors):
