@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .clock import to_utc
+from .frozen import quick_init
 
 KINDS = frozenset({"comment", "dm", "mention"})
 DIRECTIONS = frozenset({"in", "out"})
@@ -28,6 +29,7 @@ _KNOWN = frozenset(
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Author:
     id: str
@@ -37,6 +39,7 @@ class Author:
     verified: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PostRef:
     id: str
@@ -45,6 +48,7 @@ class PostRef:
     campaign: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Event:
     """A validated event, strings made storable, time in aware UTC."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from workstation.clock import iso
 from workstation.events import Author, Event
+from workstation.frozen import quick_init
 from workstation.priority import Priority
 from workstation.rules import RuleSet, load_rules
 from workstation.rules.evaluate import Context, Thread, decide
@@ -32,6 +33,7 @@ _SEEN_TEXT = 280
 """Longer texts are not remembered: repeats are short ("prix ?", "😍😍", a spam line)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Signals:
     """What the text says, before any policy."""
@@ -47,6 +49,7 @@ class Signals:
     """Words behind each intent and category, for explanations."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What triage decided about one message (the contract's verdict)."""

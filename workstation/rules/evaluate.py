@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from workstation.events import Event
+from workstation.frozen import quick_init
 from workstation.priority import Priority
 from workstation.rules.model import Action, Conditions, Route, Rule, RuleSet
 
@@ -22,6 +23,7 @@ _THREAD_CONDITIONS = ("banned", "first_message", "exchanges_at_least", "messages
 """The conditions that read `Context.thread` (see `holds`)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Thread:
     """What the store knows of the message's conversation before this message."""
@@ -34,6 +36,7 @@ class Thread:
     banned: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Context:
     """Everything a rule can look at."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workstation.frozen import quick_init
 from workstation.rules.model import RuleSet
 from workstation.signals.lexicon import Hit, Normalised
 
@@ -23,6 +24,7 @@ _VETO = "!"
 """Label prefix of an intent's `unless` words (see rules/load.py)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Intents:
     """The intents found, primary first, and the words behind each."""

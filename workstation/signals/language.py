@@ -260,6 +260,9 @@ _INFIXES = tuple(_parse(_INFIX_SPEC).items())
 # Words: letters with inner apostrophes ("j'ai", "don't"); URLs and @mentions consume
 # themselves and yield an empty match, so they are ignored.
 _TOKEN = re.compile(r"(?:https?://|www\.)\S*|@\w+|([^\W\d_]+(?:'[^\W\d_]+)*)")
+# The same in ASCII text, where `[^\W\d_]` is a letter and `\w` these characters: sets of
+# characters cost the regular expression engine far less than Unicode categories.
+_ASCII_TOKEN = re.compile(r"(?:https?://|www\.)\S*|@[0-9A-Za-z_]+|([A-Za-z]+(?:'[A-Za-z]+)*)")
 
 
 def _build_vocabulary() -> dict[str, Hits]:
@@ -326,7 +329,8 @@ def _scores(text: str) -> list[float]:
     sample = text[:MAX_CHARS].lower()
     if "\u2019" in sample or "\u02bc" in sample:
         sample = sample.replace("\u2019", "'").replace("\u02bc", "'")
-    tokens = [token for token in _TOKEN.findall(sample) if token]
+    ascii_only = sample.isascii()
+    tokens = [token for token in (_ASCII_TOKEN if ascii_only else _TOKEN).findall(sample) if token]
     cache = _CACHE
     for token in tokens:
         hits = cache.get(token)
@@ -337,7 +341,7 @@ def _scores(text: str) -> list[float]:
         for lang, weight in hits:
             scores[lang] += weight
     joined = " ".join(tokens)  # without links and @handles, whose letters mean nothing
-    for letter in _LETTER_SET.intersection(joined):
+    for letter in () if ascii_only else _LETTER_SET.intersection(joined):  # none is ASCII
         for lang, weight in _LETTERS[letter]:
             scores[lang] += weight
     for infix, hits in _INFIXES:

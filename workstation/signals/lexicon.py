@@ -19,6 +19,8 @@ from typing import Any
 import re2
 from rapidfuzz.distance import OSA
 
+from workstation.frozen import quick_init
+
 MAX_CHARS = 5000
 """Only the start of a message is read; a 1 MB message costs what a 5 kB one does."""
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)?|\?+|!+")
@@ -60,6 +62,7 @@ def fold(text: str) -> str:
     return text.translate(_CHAR_FOLD)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Normalised:
     """A message as the matchers read it: folded text and its words."""
@@ -84,6 +87,7 @@ def normalise(text: str) -> Normalised:
     return Normalised(folded, tokens_of(folded))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One term found in a message."""

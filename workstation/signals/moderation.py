@@ -30,6 +30,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from workstation.frozen import quick_init
+
 from . import linear
 from .pii import PII_MAX_CHARS, find_pii, has_digit, iban_valid, luhn
 
@@ -48,6 +50,7 @@ RULE, WEAK, PII = 0.9, 0.75, 0.95  # scores of a rule hit, of two weak spam cues
 _SPAM_CUES = frozenset({"spam", "spam_weak", "spam_context"})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Moderation:
     """What `detect` found in one message.
@@ -161,14 +164,17 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
             joined = joined.replace(phrase, " ")
         words = joined.split()
     feats = linear.features(words, FEATURES if config is None else config)
-    present = set(feats)
     kinds, hits = lex.kinds[code], {}
     swear, insults, weak, joined = [], 0, 0, ""
-    for item in sorted(present.intersection(lex.watch[code])):  # sorted: stable evidence
+    # The words a rule cares about, as a set of the features would give them (the features
+    # hold every word, and the word pairs some swearing is written with).
+    for item in sorted(lex.watch[code].intersection(feats)):  # sorted: stable evidence
         kind = kinds.get(item, ())
-        swear += [item] if "profanity" in kind else []
-        insults += "insult" in kind
-        weak += "insult_weak" in kind
+        if kind:
+            if "profanity" in kind:
+                swear.append(item)
+            insults += "insult" in kind
+            weak += "insult_weak" in kind
         if item in lex.phrases.anchors:
             joined = joined or f" {' '.join(words)} "
             for family, phrase in lex.phrases.find(item, words, joined):
@@ -176,21 +182,23 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
     aimed = _aimed_insults(words, lex, kinds) if insults or weak else []
     if aimed:
         hits.setdefault("harassment", []).extend(aimed)
-    harassing = " ".join(hits.get("harassment", ()))
-    swear = [w for w in swear if w not in aimed and w not in harassing]
     if swear:
-        hits["profanity"] = swear
-    if len(words) >= 12 and len(present) < len(words) and len(set(words)) * 4 < len(words):
+        harassing = " ".join(hits.get("harassment", ()))
+        swear = [w for w in swear if w not in aimed and w not in harassing]
+        if swear:
+            hits["profanity"] = swear
+    if len(words) >= 12 and len(set(feats)) < len(words) and len(set(words)) * 4 < len(words):
         hits.setdefault("spam", []).append("repeated text")
     if hits or insults or weak:
         feats += (["_prof_"] * len(swear) + ["_ins_"] * insults + ["_insw_"] * weak
                   + [f"_{k}_" for k in ("threat", "harassment", "hate", "spam") if k in hits])
     sample, short = text[:PII_MAX_CHARS], len(text) <= linear.MAX_CHARS  # short: all seen
-    if (linear.EMAIL in present if short else "@" in sample) or has_digit(sample):
-        for owner, evidence in find_pii(sample, present if short else None):
+    if (linear.EMAIL in words if short else "@" in sample) or has_digit(sample):
+        for owner, evidence in find_pii(sample, words if short else None):
             hits.setdefault("pii_self" if owner == "self" else "doxxing", []).append(evidence)
-    addressed = linear.MENTION in present or not lex.targets["tu"].isdisjoint(present) or (
-        "you" in present and present.isdisjoint(("your", "guys", "people")))
+    addressed = linear.MENTION in words or not lex.targets["tu"].isdisjoint(words) or (
+        "you" in words and "your" not in words and "guys" not in words
+        and "people" not in words)
     return Reading(words, feats, hits, addressed)
 
 
@@ -224,7 +232,7 @@ def detect(text: str, lang: str) -> Moderation:
         A `Moderation`: flagged categories strongest first, every category's score (0.5 and
         above means flagged) and the evidence behind each flagged one.
     """
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text or text.isspace():
         return Moderation(scores=dict.fromkeys(CATEGORIES, 0.0))
     model, code = linear.load(MODEL_NAME), _language(lang)
     reading = read(text, code, model.config)
