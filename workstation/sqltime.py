@@ -17,9 +17,10 @@ tree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Float, case, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
@@ -125,9 +126,22 @@ class OpenClock:
 
     def sql(self, x: ColumnElement[float]) -> ColumnElement[float]:
         """The clock at Unix seconds `x`, as a SQL expression."""
-        points = self.points
-        if not points:
+        if not self.points:
             return number(0.0)
+        return self._tree(x, x, number)
+
+    def sql_at(self, dialect: str, column: ColumnElement[datetime]) -> ColumnElement[float]:
+        """The clock at a stored time: the tree compares the column as stored, and only the
+        segment it lands on converts it to seconds."""
+        if not self.points:
+            return number(0.0)
+        return self._tree(epoch(dialect, column), column, moment)
+
+    def _tree(self, x: ColumnElement[float], compared: ColumnElement[Any],
+              literal: Callable[[float], Any]) -> ColumnElement[float]:
+        """A binary tree of CASEs over the segments; `compared` (`x`, or the stored value it
+        comes from) is tested against each point made `literal`."""
+        points = self.points
 
         def segment(i: int) -> ColumnElement[float]:
             (x0, y0), (_x1, y1) = points[i], points[i + 1]
@@ -138,36 +152,12 @@ class OpenClock:
             if hi - lo <= 1:
                 return segment(lo)
             mid = (lo + hi) // 2
-            return case((x < number(points[mid][0]), tree(lo, mid)), else_=tree(mid, hi))
+            return case((compared < literal(points[mid][0]), tree(lo, mid)),
+                        else_=tree(mid, hi))
 
         inner = tree(0, len(points) - 1) if len(points) > 1 else number(points[0][1])
         return case(
-            (x < number(points[0][0]), number(0.0)),
-            (x >= number(points[-1][0]), number(points[-1][1])),
-            else_=inner,
-        )
-
-    def sql_at(self, dialect: str, column: ColumnElement[datetime]) -> ColumnElement[float]:
-        """The clock at a stored time: the tree compares the column as stored, and only the
-        segment it lands on converts it to seconds."""
-        points = self.points
-        if not points:
-            return number(0.0)
-        x = epoch(dialect, column)
-
-        def segment(i: int) -> ColumnElement[float]:
-            (x0, y0), (_x1, y1) = points[i], points[i + 1]
-            return number(y0) if y1 == y0 else x + number(y0 - x0)
-
-        def tree(lo: int, hi: int) -> ColumnElement[float]:
-            if hi - lo <= 1:
-                return segment(lo)
-            mid = (lo + hi) // 2
-            return case((column < moment(points[mid][0]), tree(lo, mid)), else_=tree(mid, hi))
-
-        inner = tree(0, len(points) - 1) if len(points) > 1 else number(points[0][1])
-        return case(
-            (column < moment(points[0][0]), number(0.0)),
-            (column >= moment(points[-1][0]), number(points[-1][1])),
+            (compared < literal(points[0][0]), number(0.0)),
+            (compared >= literal(points[-1][0]), number(points[-1][1])),
             else_=inner,
         )
