@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -64,7 +65,19 @@ async def open_conversation(pilot: Pilot[None], app: WorkstationApp, conversatio
     app.open_conversation(conversation_id, siblings)
     await pilot.pause(0.1)
     await settle(pilot, app)
+    # The screen pushes itself once its read is done: on a loaded machine that can take more
+    # than the rounds above (a bound on a hung test, not a timing assertion).
+    end = time.monotonic() + 10
+    while not _shows(app, conversation_id) and time.monotonic() < end:
+        await pilot.pause(0.05)
+        await settle(pilot, app, rounds=1)
     screen = app.screen
     assert isinstance(screen, ConversationScreen)
-    assert screen.view is not None
+    assert screen.view is not None and screen.view.id == conversation_id
     return screen
+
+
+def _shows(app: WorkstationApp, conversation_id: int) -> bool:
+    screen = app.screen
+    return (isinstance(screen, ConversationScreen) and screen.view is not None
+            and screen.view.id == conversation_id)

@@ -8,15 +8,14 @@ import re
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from textual.pilot import Pilot
 
 from screens.app import WorkstationApp
 from screens.audit_screen import AuditScreen
-from screens.conversation_screen import ConversationScreen
 from screens.kpi_screen import KpiScreen
 from screens.widgets.composer import Composer
 from tests import hostile_corpus as corpus
 from tests.thread_factory import add_agents
+from tests.ui.conversation_harness import open_conversation, settle
 from tests.ui.test_conversation_hostile import assert_inert, contents
 from workstation.clock import FrozenClock
 from workstation.services import conversations as cs
@@ -38,12 +37,6 @@ def assert_nothing_live(app: WorkstationApp) -> str:
     return shown
 
 
-async def settle(pilot: Pilot[None], app: WorkstationApp, rounds: int = 3) -> None:
-    for _ in range(rounds):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 def store(engine: Engine) -> dict[str, int]:
     add_agents(engine)
     corpus.ingest(engine, clock=FrozenClock(NOW))
@@ -63,12 +56,7 @@ async def test_the_queue_and_every_hostile_conversation(sqlite_engine: Engine) -
         assert "[@click=app.quit]x[/] click for a prize" in shown
         assert "[@click=app.qui" in shown and "{0.__class__}" in shown and "${x}" in shown
         for message, conversation in sorted(ids.items()):
-            app.open_conversation(conversation, [conversation])
-            await pilot.pause(0.1)
-            await settle(pilot, app)
-            screen = app.screen
-            assert isinstance(screen, ConversationScreen), message
-            assert screen.view is not None and screen.view.id == conversation
+            screen = await open_conversation(pilot, app, conversation, [conversation])
             assert_inert(contents(screen))
             assert_nothing_live(app)
             await pilot.press("escape")
@@ -80,9 +68,7 @@ async def test_the_composer_fills_a_template_looking_name_literally(sqlite_engin
     ids = store(sqlite_engine)
     app = WorkstationApp(sqlite_engine, agent="helene", clock=FrozenClock(NOW))
     async with app.run_test(size=(120, 36)) as pilot:
-        app.open_conversation(ids["hostile-template-format"], [ids["hostile-template-format"]])
-        await pilot.pause(0.1)
-        await settle(pilot, app)
+        await open_conversation(pilot, app, ids["hostile-template-format"])
         await pilot.press("r")
         await settle(pilot, app)
         await pilot.press(*"complaint")
