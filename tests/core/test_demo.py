@@ -128,3 +128,16 @@ def test_product_names_are_read_as_written() -> None:
     assert catalogue.named_product("is the decaf available as beans?")[0] == "Déca Nuit Calme"
     assert catalogue.named_product("the Maison tastes burnt")[0] == "Maison"
     assert catalogue.named_product("je le bois à la maison") is None
+
+
+def test_an_open_conversation_routed_to_a_role_is_held_by_that_role_or_nobody(
+        engine: Engine) -> None:
+    build_demo(engine, size=3000, seed=2, clock=FrozenClock(NOW))
+    c, a = Conversation.__table__.c, Agent.__table__.c
+    rank = {"agent": 1, "senior": 2, "supervisor": 3, "admin": 4}
+    with db.read(engine) as conn:
+        rows = conn.execute(select(c.role, a.role).join_from(
+            Conversation.__table__, Agent.__table__, c.assignee_id == a.id)
+            .where(c.status == "open")).all()
+    assert {role for role, _ in rows} >= {"agent", "supervisor"}
+    assert [(role, holder) for role, holder in rows if rank[holder] < rank[role]] == []

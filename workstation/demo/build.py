@@ -118,6 +118,7 @@ class _Builder:
         self.by_family = {s.name: [x for x in self.scenarios if x.name == s.name]
                           for s in self.scenarios}
         self.agents: list[tuple[int, str, str]] = []
+        self.team: dict[str, list[int]] = {}  # role -> agent ids
         self.posts: dict[str, list[tuple[int, str, str]]] = {}
         self.people: dict[tuple[str, bool], list[_Person]] = {}
         self.people_on: dict[tuple[str, bool, str], list[_Person]] = {}
@@ -179,6 +180,7 @@ class _Builder:
             rows.append({"id": index, "name": login, "display_name": display, "role": role,
                          "languages": langs, "capacity": 25, "active": True,
                          "created_at": self.now - timedelta(days=HISTORY_DAYS + 30)})
+            self.team.setdefault(role, []).append(index)
             if role in ("agent", "senior"):
                 self.agents.append((index, display.split()[0], langs))
         conn.execute(Agent.__table__.insert(), rows)  # type: ignore[attr-defined]
@@ -365,7 +367,7 @@ class _Builder:
             "message_count": len(messages), "exchange_count": state["exchange_count"],
             "role": primary.role, "escalated": any(v.escalate for v in verdicts),
             "escalation_reason": next((v.reason for v in verdicts if v.escalate), ""),
-            "assignee_id": agent_id if (resolved or rng.random() < 0.4) else None,
+            "assignee_id": self._assignee(agent_id, primary.role, resolved),
             "claimed_by": None, "claim_expires_at": None, "snoozed_until": None,
             "resolution_code": scenario.resolution if resolved else "",
             "resolved_at": closing if resolved else None,
@@ -480,6 +482,18 @@ class _Builder:
             "deleted": verdict is not None and verdict.moderation == "delete",
             "created_at": at, "received_at": at, "extra": {}, "response_seconds": None,
         }
+
+    def _assignee(self, agent_id: int, role: str, resolved: bool) -> int | None:
+        """Who holds the conversation: whoever answered it, for an open one four times in
+        ten; an open one routed above its answerer's role waits for, or is held by, a
+        person of that role (a legal threat is not in an agent's "Mine")."""
+        if resolved:
+            return agent_id
+        if self.rng.random() >= 0.4:
+            return None
+        if agent_id in self.team.get(role, ()) or role == "agent" or role not in self.team:
+            return agent_id
+        return self.rng.choice(self.team[role])
 
     @staticmethod
     def _about(replies: tuple[str, ...], values: dict[str, str]) -> tuple[str, ...]:
