@@ -40,15 +40,18 @@ def triage_run(pipeline: Any, first_line: int, lines: list[bytes], now: datetime
     from ..pipeline import verdict_line
     from ..text import inert
 
+    parsed = [parse_line(raw, line_no, now) for line_no, raw in enumerate(lines, start=first_line)]
+    events = [e for e in parsed if e is not None and not isinstance(e, Rejected)]
+    # the whole run's signals at once: read stage by stage, they cost a third less
+    verdicts = iter(list(map(pipeline.decide, events, pipeline.signals_many(events))))
     out: list[Any] = []
-    for line_no, raw in enumerate(lines, start=first_line):
-        event = parse_line(raw, line_no, now)
+    for event in parsed:
         if event is None:
             continue
         if isinstance(event, Rejected):
             out.append(event)
             continue
-        verdict = pipeline.run(event)
+        verdict = next(verdicts)
         if as_json:
             out.append(verdict_line(verdict))
         else:

@@ -1,0 +1,31 @@
+"""The ordered map over worker processes: results in input order, the same as in-process, and
+the parent's collector left as it was after the workers were forked from a warmed pipeline."""
+
+from __future__ import annotations
+
+import gc
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workstation.commands.triage import triage_run
+from workstation.parallel import ordered_map, runs
+from workstation.pipeline import Pipeline
+
+GOLDEN = Path(__file__).parent / "signals" / "data" / "golden_events.jsonl"
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def test_two_workers_give_in_order_what_one_process_gives() -> None:
+    lines = GOLDEN.read_bytes().splitlines(keepends=True) + [b"{not json\n"]
+    pipeline = Pipeline()
+
+    def verdicts(workers: int) -> list[object]:
+        tasks = ((first, run, NOW) for first, run in runs(iter(lines), 50))
+        return [item for results in ordered_map(triage_run, pipeline, tasks, workers)
+                for item in results]
+
+    alone = verdicts(1)
+    frozen = gc.get_freeze_count()
+    assert verdicts(2) == alone
+    assert gc.get_freeze_count() == frozen  # the parent collects as before
+    assert len(alone) == len(lines)
