@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workstation.commands.triage import triage_run
+from workstation.events import Rejected
 from workstation.parallel import ordered_map, runs
 from workstation.pipeline import Pipeline
 
@@ -28,4 +29,6 @@ def test_two_workers_give_in_order_what_one_process_gives() -> None:
     frozen = gc.get_freeze_count()
     assert verdicts(2) == alone
     assert gc.get_freeze_count() == frozen  # the parent collects as before
-    assert len(alone) == len(lines)
+    written = "".join(item for item in alone if isinstance(item, str))
+    assert written.count("\n") == len(lines) - 1
+    assert [item.line_no for item in alone if isinstance(item, Rejected)] == [len(lines)]
