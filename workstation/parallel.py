@@ -78,6 +78,7 @@ class OrderedMap(Generic[T]):
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             # With fork, workers inherit the loaded rules; with spawn, they load them again.
             handed = pipeline if method == "fork" else None
+            thawed = gc.get_freeze_count() == 0  # the app freezes its heap after start-up
             if handed is not None:
                 # Tables built before the fork are shared by the workers, not built by each;
                 # frozen, the collector leaves them alone, so their pages are not copied
@@ -87,7 +88,7 @@ class OrderedMap(Generic[T]):
             try:
                 self._pool = multiprocessing.get_context(method).Pool(workers, _init, (handed,))
             finally:
-                if handed is not None:
+                if handed is not None and thawed:
                     gc.unfreeze()  # this process collects as before; its workers stay frozen
             self._fill()
 
