@@ -8,6 +8,7 @@ few runs are in flight, so memory does not grow with the input. Workers get the 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -77,7 +78,18 @@ class OrderedMap(Generic[T]):
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             # With fork, workers inherit the loaded rules; with spawn, they load them again.
             handed = pipeline if method == "fork" else None
-            self._pool = multiprocessing.get_context(method).Pool(workers, _init, (handed,))
+            thawed = gc.get_freeze_count() == 0  # the app freezes its heap after start-up
+            if handed is not None:
+                # Tables built before the fork are shared by the workers, not built by each;
+                # frozen, the collector leaves them alone, so their pages are not copied
+                # either (a collection writes to every object it visits).
+                pipeline.warm()
+                gc.freeze()
+            try:
+                self._pool = multiprocessing.get_context(method).Pool(workers, _init, (handed,))
+            finally:
+                if handed is not None and thawed:
+                    gc.unfreeze()  # this process collects as before; its workers stay frozen
             self._fill()
 
     def __iter__(self) -> OrderedMap[T]:

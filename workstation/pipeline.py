@@ -10,8 +10,9 @@ message on its own (`workstation triage`).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from workstation.clock import iso
@@ -27,6 +28,13 @@ from workstation.signals.lexicon import Hit, normalise
 from workstation.sla import SlaPolicy
 
 _CAPS_MIN = 4
+_WARM_TEXTS = (
+    "THANKS!!! The grinder arrived broken, no refund yet 😡 you idiot, call me on 06 12 34 56 78 "
+    "or mail me at someone@example.com, see http://example.com #fail",
+    "Merci ! La machine est arrivée cassée, toujours pas de remboursement, c'est nul 😍 prix ?",
+    "subscribe to my channel, free giveaway, check it out",
+)
+"""Texts that reach every signal's tables (`Pipeline.warm`); their verdicts are dropped."""
 _SEEN_MAX = 20_000
 """Texts whose signals a pipeline remembers; past this it starts afresh."""
 _SEEN_TEXT = 280
@@ -118,53 +126,104 @@ class Pipeline:
         those of a short text met before are reused: an inbox repeats itself ("prix ?",
         "😍", a spam wave). Distinct texts gain nothing and lose nothing measurable.
         """
+        if self._seen_rules is self.rules:
+            found = self._seen.get((event.text, event.lang, event.direction == "out"))
+            if found is not None:
+                return found
+        return self.signals_many((event,))[0]
+
+    def signals_many(self, events: Sequence[Event]) -> list[Signals]:
+        """`signals` of each event, in order, read stage by stage.
+
+        Each signal runs over every text of the run before the next starts (all languages,
+        then all sentiments, then the matcher, moderation...): the same results as reading
+        the events one by one, about a third less CPU on texts that all differ, because each
+        stage's code and tables (lexicons, model weights) stay in the processor's caches
+        instead of being evicted by the other stages at every event.
+        """
         if self._seen_rules is not self.rules:  # new rules: what was read no longer holds
             self._seen.clear()
             self._seen_rules = self.rules
-        key = (event.text, event.lang, event.direction == "out")
-        found = self._seen.get(key)
-        if found is None:
-            found = self._read(event)
-            if len(event.text) <= _SEEN_TEXT:
-                if len(self._seen) >= _SEEN_MAX:
-                    self._seen.clear()
-                self._seen[key] = found
-        return found
-
-    def _read(self, event: Event) -> Signals:
-        lang = language.detect(event.text, event.lang)
-        if event.direction == "out":
-            return Signals(lang=lang, sentiment=0.0)
-        message = normalise(event.text)
-        score = sentiment.score(event.text, lang)
-        rules = self.rules
-        matcher = rules.matchers.get(lang) or rules.matchers["*"]
-        words: list[Hit] = []
-        cues: dict[str, list[Hit]] = {"neg": [], "anger": [], "confusion": []}
-        rule_hits: list[int] = []
-        for hit in matcher.find(message):
-            if hit.label[:1] == CUE:
-                kind, _, label = hit.label[1:].partition(":")
-                if kind == "rule":
-                    rule_hits.append(int(label))
+        seen = self._seen
+        keys = [(e.text, e.lang, e.direction == "out") for e in events]
+        known: dict[tuple[str, str | None, bool], Signals] = {}
+        missing: dict[tuple[str, str | None, bool], Event] = {}
+        for key, event in zip(keys, events, strict=True):
+            if key not in known and key not in missing:
+                found = seen.get(key)
+                if found is None:
+                    missing[key] = event
                 else:
-                    cues[kind].append(hit)
-            else:
-                words.append(hit)
-        found = intent_signal.detect(message, rules, words, cues["neg"])
-        flagged = moderation.detect(event.text, lang)
-        anger = rules.anger.get(lang)
-        angry = anger is not None and (
-            bool(cues["anger"])
-            or (anger.sentiment_below is not None and score < anger.sentiment_below)
-            or (anger.caps_words is not None and _shouted(event.text) >= anger.caps_words)
-        )
-        confused = bool(cues["confusion"])
-        fired = frozenset(rule_hits)
-        evidence = dict(found.evidence)
-        evidence.update(flagged.evidence)
-        return Signals(lang, score, found.names, flagged.categories, angry, confused, fired,
-                       evidence)
+                    known[key] = found
+        if missing:
+            for key, found in zip(missing, self._read_many(list(missing.values())),
+                                  strict=True):
+                known[key] = found
+                if len(key[0]) <= _SEEN_TEXT:
+                    if len(seen) >= _SEEN_MAX:
+                        seen.clear()
+                    seen[key] = found
+        return [known[key] for key in keys]
+
+    def _read_many(self, events: list[Event]) -> list[Signals]:
+        langs = [language.detect(e.text, e.lang) for e in events]
+        out = [Signals(lang=lang, sentiment=0.0) for lang in langs]
+        inbound = [i for i, e in enumerate(events) if e.direction != "out"]
+        if not inbound:
+            return out
+        texts = [events[i].text for i in inbound]
+        langs = [langs[i] for i in inbound]
+        messages = list(map(normalise, texts))
+        scores = list(map(sentiment.score, texts, langs))
+        rules = self.rules
+        matchers = rules.matchers
+        hits = [list((matchers.get(lang) or matchers["*"]).find(message))
+                for lang, message in zip(langs, messages, strict=True)]
+        flags = list(map(moderation.detect, texts, langs))
+        for i, text, lang, message, score, found_hits, flagged in zip(
+                inbound, texts, langs, messages, scores, hits, flags, strict=True):
+            words: list[Hit] = []
+            cues: dict[str, list[Hit]] = {"neg": [], "anger": [], "confusion": []}
+            rule_hits: list[int] = []
+            for hit in found_hits:
+                if hit.label[:1] == CUE:
+                    kind, _, label = hit.label[1:].partition(":")
+                    if kind == "rule":
+                        rule_hits.append(int(label))
+                    else:
+                        cues[kind].append(hit)
+                else:
+                    words.append(hit)
+            found = intent_signal.detect(message, rules, words, cues["neg"])
+            anger = rules.anger.get(lang)
+            angry = anger is not None and (
+                bool(cues["anger"])
+                or (anger.sentiment_below is not None and score < anger.sentiment_below)
+                or (anger.caps_words is not None and _shouted(text) >= anger.caps_words)
+            )
+            evidence = dict(found.evidence)
+            evidence.update(flagged.evidence)
+            out[i] = Signals(lang, score, found.names, flagged.categories, angry,
+                             bool(cues["confusion"]), frozenset(rule_hits), evidence)
+        return out
+
+    def warm(self) -> None:
+        """Load every table the signals and the policy build on first use (VADER's lexicon,
+        the models, the matchers' indexes, the rules' gates) by reading a few texts in each
+        language of the rules, remembering none of them.
+
+        A parent calls this before forking its workers, so they share the tables instead of
+        each building its own.
+        """
+        when = datetime(2026, 1, 5, 10, tzinfo=UTC)
+        hints = [None, "en", "fr", *sorted(k for k in self.rules.matchers if k != "*")]
+        events = [
+            Event(platform="instagram", kind="comment", id="warm", text=text,
+                  author=Author(id="warm"), created_at=when, lang=hint)
+            for hint in dict.fromkeys(hints) for text in _WARM_TEXTS
+        ]
+        for event, found in zip(events, self._read_many(events), strict=True):
+            self.decide(event, found)
 
     def decide(self, event: Event, signals: Signals, thread: Thread | None = None) -> Verdict:
         """Apply the policy to an event's signals and its thread's state."""

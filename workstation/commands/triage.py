@@ -31,33 +31,44 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def triage_run(pipeline: Any, first_line: int, lines: list[bytes], now: datetime,
                as_json: bool = True) -> list[Any]:
-    """Output lines (or rejections) of a run of lines, in order; runs in a worker process.
+    """Output (or rejections) of a run of lines, in order; runs in a worker process.
 
     Verdicts are rendered here, in the worker, so the parent only writes strings: shipping
     a string back costs far less than pickling a verdict and rendering it in one process.
+    Consecutive output lines come joined in one string (one object to pickle, not a
+    thousand).
     """
     from ..events import Rejected, parse_line
     from ..pipeline import verdict_line
     from ..text import inert
 
+    parsed = [parse_line(raw, line_no, now) for line_no, raw in enumerate(lines, start=first_line)]
+    events = [e for e in parsed if e is not None and not isinstance(e, Rejected)]
+    # the whole run's signals at once: read stage by stage, they cost a third less
+    verdicts = iter(list(map(pipeline.decide, events, pipeline.signals_many(events))))
     out: list[Any] = []
-    for line_no, raw in enumerate(lines, start=first_line):
-        event = parse_line(raw, line_no, now)
+    text: list[str] = []
+    for event in parsed:
         if event is None:
             continue
         if isinstance(event, Rejected):
+            if text:
+                out.append("".join(text))
+                text = []
             out.append(event)
             continue
-        verdict = pipeline.run(event)
+        verdict = next(verdicts)
         if as_json:
-            out.append(verdict_line(verdict))
+            text.append(verdict_line(verdict))
         else:
             v = verdict.to_json()
-            out.append(
+            text.append(
                 f"{inert(event.id, limit=24):<24} {v['lang']:<3} "
                 f"{v['sentiment']['label']:<8} {v['priority']:<7} "
                 f"{v['moderation']['verdict']:<7} {','.join(v['intents']) or '-'}\n"
             )
+    if text:
+        out.append("".join(text))
     return out
 
 

@@ -156,3 +156,40 @@ def test_signals_of_a_text_read_before_are_remembered_per_hint_and_rules(
     assert again is not first and again == first
     long = replace(event, text="prix ? " * 100)
     assert fresh.signals(long) is not fresh.signals(long)  # long texts are not remembered
+
+
+def test_signals_read_stage_by_stage_are_those_read_one_by_one(pipeline: Pipeline) -> None:
+    """`signals_many` runs each signal over the whole run before the next: every event of the
+    golden sample (both languages, hints, replies), with repeats and an outbound copy of an
+    inbound text, gets the signals reading it alone gives, and repeats share one reading."""
+    events = golden_events()
+    events += [replace(events[5], id="again"), replace(events[5], direction="out"),
+               replace(events[7], text="prix ? " * 100), replace(events[7], text="")]
+    alone = [Pipeline(pipeline.rules).signals(e) for e in events]
+    fresh = Pipeline(pipeline.rules)
+    together = fresh.signals_many(events)
+    assert together == alone
+    assert together[-4] is together[5]  # read once
+    assert together[-3].intents == () and together[-3].lang == alone[5].lang
+    assert fresh.signals_many([]) == []
+
+
+def test_the_signals_of_a_run_are_remembered_like_those_of_one_event(
+        pipeline: Pipeline) -> None:
+    events = golden_events()[:20]
+    fresh = Pipeline(pipeline.rules)
+    first = fresh.signals_many(events)
+    assert all(a is b for a, b in zip(fresh.signals_many(events), first, strict=True))
+    assert fresh.signals(events[3]) is first[3]
+    fresh.rules = load_rules()  # new rules: read again
+    assert fresh.signals_many(events[3:4])[0] is not first[3]
+
+
+def test_warming_a_pipeline_remembers_nothing_and_changes_no_verdict(
+        pipeline: Pipeline) -> None:
+    fresh = Pipeline(pipeline.rules)
+    fresh.warm()
+    assert fresh._seen == {}
+    events = golden_events()[:60]
+    assert [verdict_line(fresh.run(e)) for e in events] == [
+        verdict_line(Pipeline(pipeline.rules).run(e)) for e in events]
