@@ -125,7 +125,7 @@ def _peak_rss(pid: int) -> int:
     return 0
 
 
-async def in_process(url: str, presses: int) -> tuple[
+async def in_process(url: str, presses: int, stall_log: Path | None = None) -> tuple[
         dict[str, list[float]], dict[str, list[float]], dict[str, float]]:
     """Milliseconds from a key reaching the app until the screen has been repainted in the
     state the key asked for (the cursor on the next row, the rows read, the thread shown), the
@@ -148,6 +148,10 @@ async def in_process(url: str, presses: int) -> tuple[
     pending: dict[str, Callable[[], bool]] = {}
     reached: dict[str, float] = {}
     phase = {"kind": "start-up"}
+    sampler = None
+    if stall_log is not None:
+        from stall_sampler import StallSampler
+        sampler = StallSampler(stall_log)
     done = asyncio.Event()
     repaint = Screen._compositor_refresh
 
@@ -167,6 +171,9 @@ async def in_process(url: str, presses: int) -> tuple[
     async def watch_loop() -> None:
         # Wakes every 5 ms; any lateness is time the loop was held by something else.
         while True:
+            if sampler is not None:
+                sampler.beat()
+                sampler.phase = phase["kind"]
             before = time.perf_counter()
             await asyncio.sleep(0.005)
             late = (time.perf_counter() - before - 0.005) * 1000
@@ -269,6 +276,8 @@ async def in_process(url: str, presses: int) -> tuple[
                                    lambda: isinstance(app.screen, QueueScreen)})
             await settle()
     watcher.cancel()
+    if sampler is not None:
+        sampler.stop()
     Screen._compositor_refresh = repaint  # type: ignore[method-assign]
     engine.dispose()
     return timings, cpu_times, stalls
@@ -301,6 +310,9 @@ def main() -> None:
                         help="run `workstation sandbox --rate N` (messages a minute) and "
                         "`workstation sync` on the store meanwhile (it writes: use a copy)")
     parser.add_argument("--port", type=int, default=8797)
+    parser.add_argument("--stall-log", type=Path, metavar="FILE",
+                        help="write the loop thread's stacks during each stall over 50 ms "
+                        "(benchmarks/stall_sampler.py)")
     args = parser.parse_args()
     engine = db.open_store(args.url)
     with db.read(engine) as conn:
@@ -319,9 +331,12 @@ def main() -> None:
             print(f"  (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: "
                   "wall time includes waiting for a core, CPU time does not)")
         cpu = time.process_time()
+        loop_cpu = time.thread_time()
         wall = time.perf_counter()
-        timings, cpu_times, stalls = asyncio.run(in_process(args.url, args.presses))
+        timings, cpu_times, stalls = asyncio.run(in_process(args.url, args.presses,
+                                                                  args.stall_log))
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        loop_cpu = time.thread_time() - loop_cpu
     finally:
         for helper in helpers:
             helper.terminate()
@@ -334,7 +349,8 @@ def main() -> None:
     print(f"longest loop stall anywhere: {max(stalls.values()):.1f} ms "
           f"({max(stalls, key=stalls.__getitem__)})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"in-process part: {wall:.1f} s wall, {cpu:.1f} s CPU; peak RSS {peak:.0f} MB; "
+    print(f"in-process part: {wall:.1f} s wall, {cpu:.1f} s CPU ({loop_cpu:.1f} s in the event "
+          f"loop's thread, the rest in thread workers); peak RSS {peak:.0f} MB; "
           f"load average {os.getloadavg()[0]:.1f}")
     if helpers:
         print(f"sync and sandbox used {_cpu_of_children() - load:.1f} s of CPU meanwhile")

@@ -37,17 +37,26 @@ class ConversationSidePanel(VerticalScroll, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
         self._body = Static("", markup=False)
+        self._shown: tuple[str, tuple[object, ...]] | None = None
+        """The text and styles shown (`Content` compares its text alone)."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
 
     def show(self, view: ConversationView, now: datetime) -> None:
-        """Repaint from a conversation's read model."""
-        self._body.update(panel(view, now))
+        """Repaint from a conversation's read model (nothing to do if it reads the same)."""
+        content = panel(view, now)
+        # The conversation is read again every two seconds; an update lays the screen out.
+        shown = (content.plain, tuple(content.spans))
+        if shown != self._shown:
+            self._shown = shown
+            self._body.update(content)
 
     def clear(self) -> None:
         """Show nothing (another conversation is being read)."""
-        self._body.update("")
+        if self._shown is not None:
+            self._shown = None
+            self._body.update("")
 
 
 def _title(text: str) -> Content:

@@ -199,7 +199,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         # Drawn lines are kept: they are keyed by the row's value, so only the rows that
         # changed are drawn again (with sync running, the view is re-read every second).
         self.cursor = reloaded.index
-        self.virtual_size = Size(0, reloaded.total)
+        self._set_length(reloaded.total)
         height = max(self.size.height, 1)
         if previous is None or not 0 <= on_screen < height:
             on_screen = min(self.cursor, height // 3)
@@ -207,6 +207,23 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self._want_visible()
         self.post_message(self.Changed(self))
+
+    def _set_length(self, total: int) -> None:
+        """Make the list `total` lines long without a layout pass of the screen.
+
+        `virtual_size` lays the whole screen out again when it changes, which cost more than
+        drawing the rows, and with sync running the length changes at every re-read. The
+        vertical scrollbar is always shown (`overflow-y: scroll`), so nothing around the list
+        moves: only the scrollbar's thumb does.
+        """
+        size = Size(0, total)
+        if size == self.virtual_size:
+            return
+        self.set_reactive(QueueList.virtual_size, size)
+        scrollbar = self.vertical_scrollbar
+        scrollbar.window_virtual_size = total
+        scrollbar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+        scrollbar.refresh()
 
     @work(thread=True, group="queue-fetch", exit_on_error=False, description="reading a page")
     def _fetch(self, query: ViewQuery, fetch: Fetch) -> None:
