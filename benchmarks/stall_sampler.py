@@ -48,33 +48,63 @@ class StallSampler:
 
     def _run(self) -> None:
         samples: Counter[str] = Counter()
+        others: Counter[str] = Counter()
         since = None
         cpu_since = 0.0
+        threads_since: dict[int, float] = {}
         while not self._stop.wait(0.002):
             late = time.perf_counter() - self._beat
             if late > self._threshold:
                 if since is None:
                     since, cpu_since = self._beat, self._cpu
-                frame = sys._current_frames().get(self._thread_id)
+                    threads_since = _thread_cpu()
+                frames = sys._current_frames()
+                frame = frames.get(self._thread_id)
                 if frame is not None:
                     samples[_stack(frame)] += 1
+                for ident, other in frames.items():
+                    if ident not in (self._thread_id, threading.get_ident()):
+                        others[_stack(other, 3)] += 1
             elif since is not None:
                 wall = self._beat - since
                 cpu = self._cpu - cpu_since
                 if wall > self._report:
-                    self._write(wall, cpu, samples)
+                    now = _thread_cpu()
+                    workers = sum(now.get(i, c) - c for i, c in threads_since.items()
+                                  if i not in (self._thread_id, threading.get_ident()))
+                    self._write(wall, cpu, workers, samples, others)
                 samples.clear()
+                others.clear()
                 since = None
 
-    def _write(self, wall: float, cpu: float, samples: Counter[str]) -> None:
+    def _write(self, wall: float, cpu: float, workers: float, samples: Counter[str],
+               others: Counter[str]) -> None:
         total = sum(samples.values())
         self._log.write(f"=== stall {wall * 1000:.0f} ms wall, loop thread CPU "
-                        f"{cpu * 1000:.0f} ms, during {self.phase!r}, {total} samples\n")
+                        f"{cpu * 1000:.0f} ms, other threads {workers * 1000:.0f} ms, "
+                        f"during {self.phase!r}, {total} samples\n")
         for stack, n in samples.most_common(6):
             self._log.write(f"--- {n}/{total}\n{stack}\n")
+        busy = [(n, s) for s, n in others.most_common() if "wait" not in s
+                and "_worker" not in s.rsplit("\n", 1)[-1]][:4]
+        for n, stack in busy:
+            self._log.write(f"+++ other thread, {n} samples\n{stack}\n")
         self._log.flush()
 
 
-def _stack(frame: object) -> str:
-    lines = traceback.format_list(traceback.extract_stack(frame)[-14:])  # type: ignore[arg-type]
+def _thread_cpu() -> dict[int, float]:
+    """CPU seconds used so far by each live Python thread."""
+    spent = {}
+    for thread in threading.enumerate():
+        if thread.ident is None:
+            continue
+        try:
+            spent[thread.ident] = time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+        except OSError:
+            pass
+    return spent
+
+
+def _stack(frame: object, depth: int = 14) -> str:
+    lines = traceback.format_list(traceback.extract_stack(frame)[-depth:])  # type: ignore[arg-type]
     return "".join(line.split("\n")[0] + "\n" for line in lines).rstrip()

@@ -283,9 +283,17 @@ async def in_process(url: str, presses: int, stall_log: Path | None = None) -> t
     return timings, cpu_times, stalls
 
 
-def under_sync(url: str, rate: float, port: int) -> list[subprocess.Popen[bytes]]:
+def under_sync(url: str, rate: float, port: int, *,
+               own_session: bool = False) -> list[subprocess.Popen[bytes]]:
     """`workstation sandbox --rate N` and `workstation sync` on the store, as separate
-    processes (the load an agent's app meets on a busy day); the caller stops them."""
+    processes (the load an agent's app meets on a busy day); the caller stops them.
+
+    With `own_session` they run in a session of their own, as a service does (started by
+    systemd or in another terminal): Linux's autogroup scheduler then shares the CPU between
+    them and the app as between two users' sessions. As children in the benchmark's own
+    session they share one group's slice with the app, a setting no agent's app meets: a
+    core's worth of sync and sandbox then takes its CPU time from the app's frames.
+    """
     bin_dir = Path(sys.executable).parent
     token = "tui-bench"
     env = {**os.environ, "WORKSTATION_SANDBOX_TOKEN": token,
@@ -293,10 +301,12 @@ def under_sync(url: str, rate: float, port: int) -> list[subprocess.Popen[bytes]
            "WORKSTATION_META_TOKEN": token, "WORKSTATION_X_URL": f"http://127.0.0.1:{port}/2",
            "WORKSTATION_X_TOKEN": token}
     sandbox = subprocess.Popen([bin_dir / "workstation", "sandbox", "--port", str(port),
-                                "--rate", str(rate)], env=env, stdout=subprocess.DEVNULL)
+                                "--rate", str(rate)], env=env, stdout=subprocess.DEVNULL,
+                               start_new_session=own_session)
     time.sleep(2)
     sync = subprocess.Popen([bin_dir / "workstation", "--db", url, "sync"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=own_session)
     time.sleep(10)
     return [sync, sandbox]
 
@@ -310,6 +320,9 @@ def main() -> None:
                         help="run `workstation sandbox --rate N` (messages a minute) and "
                         "`workstation sync` on the store meanwhile (it writes: use a copy)")
     parser.add_argument("--port", type=int, default=8797)
+    parser.add_argument("--sync-own-session", action="store_true",
+                        help="run sync and sandbox in a session of their own (their own "
+                        "scheduler group, as a service's) rather than in this benchmark's")
     parser.add_argument("--stall-log", type=Path, metavar="FILE",
                         help="write the loop thread's stacks during each stall over 50 ms "
                         "(benchmarks/stall_sampler.py)")
@@ -320,7 +333,8 @@ def main() -> None:
     engine.dispose()
     print(f"store: {conversations:,} conversations")
     load = _cpu_of_children()
-    helpers = under_sync(args.url, args.sync_rate, args.port) if args.sync_rate else []
+    helpers = under_sync(args.url, args.sync_rate, args.port,
+                                 own_session=args.sync_own_session) if args.sync_rate else []
     try:
         if args.paints:
             paints = [first_paint(args.url) for _ in range(args.paints)]

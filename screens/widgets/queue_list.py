@@ -136,6 +136,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._pending: set[Fetch] = set()
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._now = clock()
+        self._drawn_at = self._minute()
 
     # -- what the screen calls --------------------------------------------------------------
 
@@ -192,21 +193,45 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         reloaded = message.reloaded
         if reloaded.generation != self._generation:
             return
-        previous = self.window
-        on_screen = self.cursor - round(self.scroll_y)
+        previous, previous_cursor, previous_now = self.window, self.cursor, self._drawn_at
+        top = round(self.scroll_y)
+        on_screen = self.cursor - top
         self.window = RowWindow(reloaded)
         self._pending.clear()
-        # Drawn lines are kept: they are keyed by the row's value, so only the rows that
-        # changed are drawn again (with sync running, the view is re-read every second).
         self.cursor = reloaded.index
         self._set_length(reloaded.total)
         height = max(self.size.height, 1)
         if previous is None or not 0 <= on_screen < height:
             on_screen = min(self.cursor, height // 3)
-        self.scroll_to(y=max(self.cursor - on_screen, 0), animate=False, force=True)
-        self.refresh()
+        self._drawn_at = self._minute()
+        new_top = max(self.cursor - on_screen, 0)
+        if (previous is None or new_top != top or new_top > self.max_scroll_y
+                or previous_now != self._drawn_at):
+            self.scroll_to(y=new_top, animate=False, force=True)
+            self.refresh()
+        else:
+            # With sync running the view is re-read every second, and most re-reads change
+            # a row or two on screen, if any: only those lines are drawn and sent again.
+            self._refresh_changed(previous, top, height, (previous_cursor, self.cursor))
         self._want_visible()
-        self.post_message(self.Changed(self))
+        if (previous is None or previous.total != self.window.total
+                or previous_cursor != self.cursor):
+            self.post_message(self.Changed(self))
+
+    def _refresh_changed(self, previous: RowWindow, top: int, height: int,
+                         cursors: tuple[int, int]) -> None:
+        """Redraw the lines on screen whose row differs from what `previous` held there."""
+        window = self.window
+        assert window is not None
+        for index in range(top, top + height):
+            before = (previous.get(index), index < previous.total)
+            after = (window.get(index), index < window.total)
+            if before != after or index in cursors:
+                self.refresh_line(index)
+
+    def _minute(self) -> int:
+        """The minute the countdowns are drawn for (a drawn line is kept for its minute)."""
+        return int(self._now.timestamp()) // 60
 
     def _set_length(self, total: int) -> None:
         """Make the list `total` lines long without a layout pass of the screen.
@@ -267,6 +292,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     def tick(self) -> None:
         """Redraw the countdowns: time moved on."""
         self._now = self._clock()
+        self._drawn_at = self._minute()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -280,8 +306,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self.call_later(self._want_visible)
             style = base + self.get_component_rich_style("queue-list--placeholder")
             return Strip([Segment(fit("  …", width), style)], width)
-        key = (item, width, item.id in self.marked, index == self.cursor,
-               int(self._now.timestamp()) // 60, self.has_focus)
+        key = (item, width, item.id in self.marked, index == self.cursor, self._minute(),
+               self.has_focus)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._draw(item, width, base, marked=key[2], cursor=key[3])
