@@ -39,6 +39,8 @@ class ConversationSidePanel(VerticalScroll, can_focus=False):
         self._body = Static("", markup=False)
         self._shown: tuple[str, tuple[object, ...]] | None = None
         """The text and styles shown (`Content` compares its text alone)."""
+        self._height: int | None = None
+        """How many lines that text took at the panel's width."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
@@ -46,16 +48,21 @@ class ConversationSidePanel(VerticalScroll, can_focus=False):
     def show(self, view: ConversationView, now: datetime) -> None:
         """Repaint from a conversation's read model (nothing to do if it reads the same)."""
         content = panel(view, now)
-        # The conversation is read again every two seconds; an update lays the screen out.
+        # The conversation is read again every two seconds, and an update lays the whole
+        # screen out: skipped when nothing changed, and when the text keeps its height.
         shown = (content.plain, tuple(content.spans))
-        if shown != self._shown:
-            self._shown = shown
-            self._body.update(content)
+        if shown == self._shown:
+            return
+        width = self._body.content_region.width
+        height = content.get_height(self._body.styles, width) if width else None
+        same_height = height is not None and height == self._height
+        self._shown, self._height = shown, height
+        self._body.update(content, layout=not same_height)
 
     def clear(self) -> None:
         """Show nothing (another conversation is being read)."""
         if self._shown is not None:
-            self._shown = None
+            self._shown, self._height = None, None
             self._body.update("")
 
 

@@ -265,12 +265,15 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Changed(self))
 
     def _want_visible(self) -> None:
-        """Ask for the page of the first line on screen that is not read yet."""
+        """Ask for the first page not read yet on screen, then a screenful above and below."""
         window = self.window
         if window is None or self._pending:
             return
-        top = round(self.scroll_y)
-        fetch = window.plan(top, top + self.size.height + 1)
+        top, height = round(self.scroll_y), self.size.height
+        # A screenful above and below is read ahead, so that a page move finds its rows
+        # read: drawing placeholders first and the rows after cost two frames instead of one.
+        fetch = window.plan(top, top + height + 1) or window.plan(top - height,
+                                                                  top + 2 * height + 1)
         if fetch is not None:
             self._pending.add(fetch)
             self._fetch(window.query, fetch)
