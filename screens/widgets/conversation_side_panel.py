@@ -11,6 +11,7 @@ from datetime import datetime
 
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Static
 
 from workstation.services.conversation_view import ConversationView
@@ -18,6 +19,19 @@ from workstation.services.leads import LeadPanel, answer_text
 from workstation.text import inert
 
 from . import conversation_format as fmt
+
+
+class PanelBody(Static):
+    """The panel's text: a Static whose new height takes one layout pass, not two.
+
+    Textual's `Widget._size_updated` sets the reactive `virtual_size` during a layout, which
+    asks for a second layout of the whole screen on the next frame, although this widget's
+    place is already settled by the first (it has no children and does not scroll).
+    """
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class ConversationSidePanel(VerticalScroll, can_focus=False):
@@ -36,7 +50,7 @@ class ConversationSidePanel(VerticalScroll, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self._body = Static("", markup=False)
+        self._body = PanelBody("", markup=False)
         self._shown: tuple[str, tuple[object, ...]] | None = None
         """The text and styles shown (`Content` compares its text alone)."""
         self._height: int | None = None
@@ -121,10 +135,15 @@ def panel(view: ConversationView, now: datetime) -> Content:
             lines.append(fmt.safe(view.escalation.reason, limit=200))
     lines.append(Content.assemble(_title("Assignee "),
                                   inert(view.assignee, limit=20) or ("nobody", "dim")))
+    # The line is there even when nobody holds the conversation: the claim taken just after
+    # the conversation is shown then changes a word, not the panel's height (which would
+    # lay the screen out again, twice, in the middle of the open).
     if view.claim.holder:
         who = "you" if view.claim.mine else inert(view.claim.holder, limit=20)
         style = "$success" if view.claim.mine else "bold $warning"
         lines.append(Content.assemble(_title("Viewing "), (who, style)))
+    else:
+        lines.append(Content.assemble(_title("Viewing "), ("nobody", "dim")))
     if view.lead is not None:
         lines.extend(_lead(view.lead, now))
     lines.append(Content.assemble(_title("Tags "), (" ".join(inert(t, limit=32)

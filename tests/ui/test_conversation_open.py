@@ -189,6 +189,10 @@ async def test_the_side_panel_redraws_what_changed_elsewhere(sqlite_engine: Engi
             return "\n".join(strip.text for strip in body.render_lines(region))
 
         height = body.size.height
+        assert "Viewing you" in drawn()
+        await pilot.press("c")                    # release: nobody holds it, same height
+        await settle(pilot, app)
+        assert "Viewing nobody" in drawn() and body.size.height == height
         assert "late-reply" not in drawn()
         cs.tag(sqlite_engine, [inbox.comment], "late-reply", actor="tom", clock=app.clock)
         await pilot.pause(2.3)
