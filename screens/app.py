@@ -109,15 +109,6 @@ class WorkstationApp(App[None]):
             self.install_screen(screen, name="conversation")
         self.push_screen(screen)
 
-    def read_ahead(self, conversation_id: int) -> None:
-        """Read the conversation under the queue's cursor, so that `enter` shows it at once.
-
-        Only once the kept conversation screen exists (the first open of a session builds it).
-        """
-        screen = self._conversation_screen
-        if screen is not None and screen not in self.screen_stack:
-            screen.read_ahead(conversation_id)
-
     def show_queue(self) -> QueueScreen:
         """Go back to the queue, closing whatever is above it."""
         while len(self.screen_stack) > 2 and not isinstance(self.screen, QueueScreen):

@@ -40,8 +40,6 @@ RENEW_SECONDS = actions.LEASE.total_seconds() / 3
 """How often the claim is renewed while the screen is open."""
 PUSH_WAIT = 0.05
 """How long a reopened screen waits for its conversation before showing "loading…"."""
-AHEAD_FRESH = 1.0
-"""How old a conversation read ahead (under the queue's cursor) may be to be shown at once."""
 
 
 class ConversationScreen(ConversationActions):
@@ -81,11 +79,6 @@ class ConversationScreen(ConversationActions):
 
         view: ConversationView
 
-    @dataclass
-    class _ReadAhead(Message):
-        view: ConversationView
-        at: float
-
     def __init__(self, conversation_id: int, siblings: list[int]) -> None:
         super().__init__()
         self.conversation_id = conversation_id
@@ -98,7 +91,6 @@ class ConversationScreen(ConversationActions):
         self._styled_with: int | None = None
         self._dm_bindings = False
         """Whether the bindings were last refreshed for a DM (nothing to hide or delete)."""
-        self._ahead: ConversationScreen._ReadAhead | None = None
 
     def compose(self) -> ComposeResult:
         app = self.workstation
@@ -133,16 +125,6 @@ class ConversationScreen(ConversationActions):
         self.conversation_id = conversation_id
         self.view = None
         self._renewed_at = time.monotonic()
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None and ahead.view.id == conversation_id \
-                and time.monotonic() - ahead.at < AHEAD_FRESH:
-            # Read while the agent looked at its row: shown and pushed at once, then read
-            # again (what changed in the last second shows a frame later).
-            self.query_one(ThreadView).focus()
-            self._push_pending = True
-            self.show_loaded(self.Loaded(ahead.view))
-            self._load(conversation_id)
-            return
         self.query_one(ThreadView).clear()
         self.query_one(ConversationSidePanel).clear()
         self._show_loading()
@@ -152,25 +134,6 @@ class ConversationScreen(ConversationActions):
         if self._push_timer is not None:
             self._push_timer.stop()
         self._push_timer = self.set_timer(PUSH_WAIT, self._push)
-
-    def read_ahead(self, conversation_id: int) -> None:
-        """Read a conversation the agent may open next, while this screen is hidden."""
-        ahead = self._ahead
-        if ahead is None or ahead.view.id != conversation_id \
-                or time.monotonic() - ahead.at >= AHEAD_FRESH:
-            self._read_ahead(conversation_id)
-
-    @work(thread=True, exclusive=True, group="conversation-read-ahead", exit_on_error=False,
-          description="Read the conversation under the cursor")
-    def _read_ahead(self, conversation_id: int) -> None:
-        app = self.workstation
-        view = load(app.engine, conversation_id, agent=app.agent, clock=app.clock)
-        self.post_message(self._ReadAhead(view, time.monotonic()))
-
-    @on(_ReadAhead)
-    def _keep_read_ahead(self, message: _ReadAhead) -> None:
-        message.stop()
-        self._ahead = message
 
     def _push(self) -> None:
         if self._push_pending:

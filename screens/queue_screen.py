@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 1.0
 """How often the store is asked whether anything changed (a ~10 ms query)."""
-READ_AHEAD_AFTER = 0.15
-"""How long the cursor rests on a row before its conversation is read ahead of `enter`."""
 REREAD_SECONDS = 20.0
 """Re-read the view at least this often even when nothing was written: time-based views
 ("breaching soon") and claims that lapse change without a write."""
@@ -95,7 +93,6 @@ class QueueScreen(Screen[None]):
         self._positions: dict[str, int] = {}
         self._poller: Timer | None = None
         self._painted = False
-        self._read_ahead_timer: Timer | None = None
 
     @property
     def _app(self) -> WorkstationApp:
@@ -238,17 +235,9 @@ class QueueScreen(Screen[None]):
     def _list_changed(self, event: QueueList.Changed) -> None:
         event.stop()
         self._update_status()
-        if self._read_ahead_timer is not None:
-            self._read_ahead_timer.stop()
-        self._read_ahead_timer = self.set_timer(READ_AHEAD_AFTER, self._read_ahead)
         if not self._painted and self.queue.window is not None:
             self._painted = True
             self.call_after_refresh(self._first_painted)
-
-    def _read_ahead(self) -> None:
-        current = self.queue.current
-        if current is not None and self.is_current:
-            self._app.read_ahead(current.id)
 
     def _first_painted(self) -> None:
         # The tabs' counts read every open conversation: at start they wait for the rows.

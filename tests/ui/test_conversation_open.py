@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
-import pytest
 from sqlalchemy import Engine
 
 from screens.conversation_screen import ConversationScreen
@@ -207,42 +204,3 @@ async def test_the_side_panel_redraws_what_changed_elsewhere(sqlite_engine: Engi
         await settle(pilot, app)
         assert body.size.height > height
         assert "called the shop" in drawn() and "second line" in drawn()
-
-
-async def test_the_row_under_the_cursor_is_read_ahead_and_opens_at_once(
-        sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Once the cursor rests on a row, `enter` shows its conversation without waiting for a
-    # read: here every read made after the read-ahead takes a second, and the conversation is
-    # still on screen at once (the fresh read that follows it replaces it when done).
-    import screens.conversation_screen as module
-    from screens.queue_screen import QueueScreen
-    from screens.widgets.queue_list import QueueList
-
-    inbox = build_inbox(sqlite_engine)
-    app = make_app(sqlite_engine)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await open_conversation(pilot, app, inbox.comment)   # builds the kept screen
-        await pilot.press("escape")
-        await settle(pilot, app)
-        queue = app.screen.query_one(QueueList)
-        assert isinstance(app.screen, QueueScreen)
-        await pilot.press("9")                               # All open
-        await settle(pilot, app)
-        await pilot.press("j")
-        await pilot.pause(0.4)                               # the agent reads the row
-        await settle(pilot, app)
-        target = queue.current
-        assert target is not None
-        read = module.load
-
-        def slow(*args: object, **kwargs: object) -> object:
-            time.sleep(1.0)
-            return read(*args, **kwargs)
-
-        monkeypatch.setattr(module, "load", slow)
-        await pilot.press("enter")
-        await pilot.pause(0.1)
-        screen = app.screen
-        assert isinstance(screen, ConversationScreen)
-        assert screen.view is not None and screen.view.id == target.id
-        await settle(pilot, app)
