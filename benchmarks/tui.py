@@ -4,6 +4,8 @@
     cp /tmp/big.db /tmp/copy.db                                      # it writes claims
     python benchmarks/tui.py sqlite:////tmp/copy.db
     python benchmarks/tui.py sqlite:////tmp/copy.db --paints 0 --sync-rate 6000
+    rm -f /tmp/copy.db-wal /tmp/copy.db-shm   # before copying the store again: a stale WAL
+                                              # left by sync would be applied to the new copy
 
 1. First paint from process start: `workstation --db URL --agent julie` runs in a
    pseudo-terminal (120x40) and the clock stops when the first row of its start view reaches
@@ -16,7 +18,10 @@
    longest stall of that loop (nothing is drawn while it is held: no frame can be shorter).
    p50/p95/max over many presses, then the peak RSS of that process.
 3. With `--sync-rate N`, `workstation sandbox --rate N` (messages a minute) and `workstation
-   sync` run on the same store as separate processes meanwhile, as on a busy day.
+   sync` run on the same store as separate processes meanwhile, as on a busy day (in this
+   benchmark's session, or with `--sync-own-session` in one of their own, as a service's).
+4. With `--stall-log FILE`, what the loop thread was doing during each stall over 50 ms, with
+   its CPU time and the other threads' (`benchmarks/stall_sampler.py`).
 
 Prints one line per figure. Writes the claims that opening conversations takes as agent julie
 (the conversation screen claims what it opens), and with `--sync-rate` everything sync takes
