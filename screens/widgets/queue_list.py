@@ -105,7 +105,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @dataclass
     class Changed(Message):
-        """The rows, the cursor's row or the marks changed (for the status line)."""
+        """The length, the cursor's place or the marks changed (for the status line)."""
 
         queue_list: QueueList
 
