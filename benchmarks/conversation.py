@@ -40,6 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
+from textual.worker import WorkerCancelled  # noqa: E402
+
 from screens.app import WorkstationApp  # noqa: E402
 from screens.conversation_screen import ConversationScreen  # noqa: E402
 from screens.widgets.conversation_side_panel import ConversationSidePanel  # noqa: E402
@@ -130,9 +132,12 @@ async def time_screen(engine: object, ids: list[int]
 
 async def _quiet(app: WorkstationApp, pilot: Any) -> None:
     """Wait as an agent would: until the screen has settled (its workers are done)."""
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.2)
-    await app.workers.wait_for_complete()
+    for pause in (0.0, 0.2):
+        await pilot.pause(pause)
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # a newer read replaced it (the queue re-reads what changed)
 
 
 async def _shown(marks: list[float], timeout: float = 10.0) -> None:

@@ -4,6 +4,8 @@
     cp /tmp/big.db /tmp/copy.db                                      # it writes claims
     python benchmarks/tui.py sqlite:////tmp/copy.db
     python benchmarks/tui.py sqlite:////tmp/copy.db --paints 0 --sync-rate 6000
+    rm -f /tmp/copy.db-wal /tmp/copy.db-shm   # before copying the store again: a stale WAL
+                                              # left by sync would be applied to the new copy
 
 1. First paint from process start: `workstation --db URL --agent julie` runs in a
    pseudo-terminal (120x40) and the clock stops when the first row of its start view reaches
@@ -16,7 +18,10 @@
    longest stall of that loop (nothing is drawn while it is held: no frame can be shorter).
    p50/p95/max over many presses, then the peak RSS of that process.
 3. With `--sync-rate N`, `workstation sandbox --rate N` (messages a minute) and `workstation
-   sync` run on the same store as separate processes meanwhile, as on a busy day.
+   sync` run on the same store as separate processes meanwhile, as on a busy day (in this
+   benchmark's session, or with `--sync-own-session` in one of their own, as a service's).
+4. With `--stall-log FILE`, what the loop thread was doing during each stall over 50 ms, with
+   its CPU time and the other threads' (`benchmarks/stall_sampler.py`).
 
 Prints one line per figure. Writes the claims that opening conversations takes as agent julie
 (the conversation screen claims what it opens), and with `--sync-rate` everything sync takes
@@ -125,7 +130,7 @@ def _peak_rss(pid: int) -> int:
     return 0
 
 
-async def in_process(url: str, presses: int) -> tuple[
+async def in_process(url: str, presses: int, stall_log: Path | None = None) -> tuple[
         dict[str, list[float]], dict[str, list[float]], dict[str, float]]:
     """Milliseconds from a key reaching the app until the screen has been repainted in the
     state the key asked for (the cursor on the next row, the rows read, the thread shown), the
@@ -148,6 +153,10 @@ async def in_process(url: str, presses: int) -> tuple[
     pending: dict[str, Callable[[], bool]] = {}
     reached: dict[str, float] = {}
     phase = {"kind": "start-up"}
+    sampler = None
+    if stall_log is not None:
+        from stall_sampler import StallSampler
+        sampler = StallSampler(stall_log)
     done = asyncio.Event()
     repaint = Screen._compositor_refresh
 
@@ -167,6 +176,9 @@ async def in_process(url: str, presses: int) -> tuple[
     async def watch_loop() -> None:
         # Wakes every 5 ms; any lateness is time the loop was held by something else.
         while True:
+            if sampler is not None:
+                sampler.beat()
+                sampler.phase = phase["kind"]
             before = time.perf_counter()
             await asyncio.sleep(0.005)
             late = (time.perf_counter() - before - 0.005) * 1000
@@ -269,14 +281,24 @@ async def in_process(url: str, presses: int) -> tuple[
                                    lambda: isinstance(app.screen, QueueScreen)})
             await settle()
     watcher.cancel()
+    if sampler is not None:
+        sampler.stop()
     Screen._compositor_refresh = repaint  # type: ignore[method-assign]
     engine.dispose()
     return timings, cpu_times, stalls
 
 
-def under_sync(url: str, rate: float, port: int) -> list[subprocess.Popen[bytes]]:
+def under_sync(url: str, rate: float, port: int, *,
+               own_session: bool = False) -> list[subprocess.Popen[bytes]]:
     """`workstation sandbox --rate N` and `workstation sync` on the store, as separate
-    processes (the load an agent's app meets on a busy day); the caller stops them."""
+    processes (the load an agent's app meets on a busy day); the caller stops them.
+
+    With `own_session` they run in a session of their own, as a service does (started by
+    systemd or in another terminal): Linux's autogroup scheduler then shares the CPU between
+    them and the app as between two users' sessions. As children in the benchmark's own
+    session they share one group's slice with the app, a setting no agent's app meets: a
+    core's worth of sync and sandbox then takes its CPU time from the app's frames.
+    """
     bin_dir = Path(sys.executable).parent
     token = "tui-bench"
     env = {**os.environ, "WORKSTATION_SANDBOX_TOKEN": token,
@@ -284,10 +306,12 @@ def under_sync(url: str, rate: float, port: int) -> list[subprocess.Popen[bytes]
            "WORKSTATION_META_TOKEN": token, "WORKSTATION_X_URL": f"http://127.0.0.1:{port}/2",
            "WORKSTATION_X_TOKEN": token}
     sandbox = subprocess.Popen([bin_dir / "workstation", "sandbox", "--port", str(port),
-                                "--rate", str(rate)], env=env, stdout=subprocess.DEVNULL)
+                                "--rate", str(rate)], env=env, stdout=subprocess.DEVNULL,
+                               start_new_session=own_session)
     time.sleep(2)
     sync = subprocess.Popen([bin_dir / "workstation", "--db", url, "sync"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=own_session)
     time.sleep(10)
     return [sync, sandbox]
 
@@ -301,6 +325,12 @@ def main() -> None:
                         help="run `workstation sandbox --rate N` (messages a minute) and "
                         "`workstation sync` on the store meanwhile (it writes: use a copy)")
     parser.add_argument("--port", type=int, default=8797)
+    parser.add_argument("--sync-own-session", action="store_true",
+                        help="run sync and sandbox in a session of their own (their own "
+                        "scheduler group, as a service's) rather than in this benchmark's")
+    parser.add_argument("--stall-log", type=Path, metavar="FILE",
+                        help="write the loop thread's stacks during each stall over 50 ms "
+                        "(benchmarks/stall_sampler.py)")
     args = parser.parse_args()
     engine = db.open_store(args.url)
     with db.read(engine) as conn:
@@ -308,7 +338,8 @@ def main() -> None:
     engine.dispose()
     print(f"store: {conversations:,} conversations")
     load = _cpu_of_children()
-    helpers = under_sync(args.url, args.sync_rate, args.port) if args.sync_rate else []
+    helpers = under_sync(args.url, args.sync_rate, args.port,
+                                 own_session=args.sync_own_session) if args.sync_rate else []
     try:
         if args.paints:
             paints = [first_paint(args.url) for _ in range(args.paints)]
@@ -319,9 +350,12 @@ def main() -> None:
             print(f"  (load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: "
                   "wall time includes waiting for a core, CPU time does not)")
         cpu = time.process_time()
+        loop_cpu = time.thread_time()
         wall = time.perf_counter()
-        timings, cpu_times, stalls = asyncio.run(in_process(args.url, args.presses))
+        timings, cpu_times, stalls = asyncio.run(in_process(args.url, args.presses,
+                                                                  args.stall_log))
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        loop_cpu = time.thread_time() - loop_cpu
     finally:
         for helper in helpers:
             helper.terminate()
@@ -334,7 +368,8 @@ def main() -> None:
     print(f"longest loop stall anywhere: {max(stalls.values()):.1f} ms "
           f"({max(stalls, key=stalls.__getitem__)})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"in-process part: {wall:.1f} s wall, {cpu:.1f} s CPU; peak RSS {peak:.0f} MB; "
+    print(f"in-process part: {wall:.1f} s wall, {cpu:.1f} s CPU ({loop_cpu:.1f} s in the event "
+          f"loop's thread, the rest in thread workers); peak RSS {peak:.0f} MB; "
           f"load average {os.getloadavg()[0]:.1f}")
     if helpers:
         print(f"sync and sandbox used {_cpu_of_children() - load:.1f} s of CPU meanwhile")

@@ -28,11 +28,17 @@ class ConversationHeader(Static):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__("", id=id, markup=False)
+        self._shown: tuple[object, ...] = ()
+        """The text and styles shown (`Content` compares its text alone)."""
 
     def show(self, view: ConversationView | None, now: datetime, position: str,
              conversation_id: int) -> None:
         """Repaint; `view` None while the conversation is loading."""
-        self.update(header(view, now, position, conversation_id), layout=False)  # one line
+        content = header(view, now, position, conversation_id)
+        shown = (content.plain, tuple(content.spans))
+        if shown != self._shown:  # the conversation is read again every two seconds
+            self._shown = shown
+            self.update(content, layout=False)  # one line
 
 
 def header(view: ConversationView | None, now: datetime, position: str,

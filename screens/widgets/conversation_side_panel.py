@@ -11,6 +11,7 @@ from datetime import datetime
 
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Static
 
 from workstation.services.conversation_view import ConversationView
@@ -18,6 +19,19 @@ from workstation.services.leads import LeadPanel, answer_text
 from workstation.text import inert
 
 from . import conversation_format as fmt
+
+
+class PanelBody(Static):
+    """The panel's text: a Static whose new height takes one layout pass, not two.
+
+    Textual's `Widget._size_updated` sets the reactive `virtual_size` during a layout, which
+    asks for a second layout of the whole screen on the next frame, although this widget's
+    place is already settled by the first (it has no children and does not scroll).
+    """
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 class ConversationSidePanel(VerticalScroll, can_focus=False):
@@ -36,18 +50,34 @@ class ConversationSidePanel(VerticalScroll, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self._body = Static("", markup=False)
+        self._body = PanelBody("", markup=False)
+        self._shown: tuple[str, tuple[object, ...]] | None = None
+        """The text and styles shown (`Content` compares its text alone)."""
+        self._height: int | None = None
+        """How many lines that text took at the panel's width."""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
 
     def show(self, view: ConversationView, now: datetime) -> None:
-        """Repaint from a conversation's read model."""
-        self._body.update(panel(view, now))
+        """Repaint from a conversation's read model (nothing to do if it reads the same)."""
+        content = panel(view, now)
+        # The conversation is read again every two seconds, and an update lays the whole
+        # screen out: skipped when nothing changed, and when the text keeps its height.
+        shown = (content.plain, tuple(content.spans))
+        if shown == self._shown:
+            return
+        width = self._body.content_region.width
+        height = content.get_height(self._body.styles, width) if width else None
+        same_height = height is not None and height == self._height
+        self._shown, self._height = shown, height
+        self._body.update(content, layout=not same_height)
 
     def clear(self) -> None:
         """Show nothing (another conversation is being read)."""
-        self._body.update("")
+        if self._shown is not None:
+            self._shown, self._height = None, None
+            self._body.update("")
 
 
 def _title(text: str) -> Content:
@@ -105,10 +135,15 @@ def panel(view: ConversationView, now: datetime) -> Content:
             lines.append(fmt.safe(view.escalation.reason, limit=200))
     lines.append(Content.assemble(_title("Assignee "),
                                   inert(view.assignee, limit=20) or ("nobody", "dim")))
+    # The line is there even when nobody holds the conversation: the claim taken just after
+    # the conversation is shown then changes a word, not the panel's height (which would
+    # lay the screen out again, twice, in the middle of the open).
     if view.claim.holder:
         who = "you" if view.claim.mine else inert(view.claim.holder, limit=20)
         style = "$success" if view.claim.mine else "bold $warning"
         lines.append(Content.assemble(_title("Viewing "), (who, style)))
+    else:
+        lines.append(Content.assemble(_title("Viewing "), ("nobody", "dim")))
     if view.lead is not None:
         lines.extend(_lead(view.lead, now))
     lines.append(Content.assemble(_title("Tags "), (" ".join(inert(t, limit=32)

@@ -105,7 +105,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @dataclass
     class Changed(Message):
-        """The rows, the cursor's row or the marks changed (for the status line)."""
+        """The length, the cursor's place or the marks changed (for the status line)."""
 
         queue_list: QueueList
 
@@ -136,6 +136,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         self._pending: set[Fetch] = set()
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._now = clock()
+        self._drawn_at = self._minute()
 
     # -- what the screen calls --------------------------------------------------------------
 
@@ -192,21 +193,62 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
         reloaded = message.reloaded
         if reloaded.generation != self._generation:
             return
-        previous = self.window
-        on_screen = self.cursor - round(self.scroll_y)
+        previous, previous_cursor, previous_now = self.window, self.cursor, self._drawn_at
+        top = round(self.scroll_y)
+        on_screen = self.cursor - top
         self.window = RowWindow(reloaded)
         self._pending.clear()
-        # Drawn lines are kept: they are keyed by the row's value, so only the rows that
-        # changed are drawn again (with sync running, the view is re-read every second).
         self.cursor = reloaded.index
-        self.virtual_size = Size(0, reloaded.total)
+        self._set_length(reloaded.total)
         height = max(self.size.height, 1)
         if previous is None or not 0 <= on_screen < height:
             on_screen = min(self.cursor, height // 3)
-        self.scroll_to(y=max(self.cursor - on_screen, 0), animate=False, force=True)
-        self.refresh()
+        self._drawn_at = self._minute()
+        new_top = max(self.cursor - on_screen, 0)
+        if (previous is None or new_top != top or new_top > self.max_scroll_y
+                or previous_now != self._drawn_at):
+            self.scroll_to(y=new_top, animate=False, force=True)
+            self.refresh()
+        else:
+            # With sync running the view is re-read every second, and most re-reads change
+            # a row or two on screen, if any: only those lines are drawn and sent again.
+            self._refresh_changed(previous, top, height, (previous_cursor, self.cursor))
         self._want_visible()
-        self.post_message(self.Changed(self))
+        if (previous is None or previous.total != self.window.total
+                or previous_cursor != self.cursor):
+            self.post_message(self.Changed(self))
+
+    def _refresh_changed(self, previous: RowWindow, top: int, height: int,
+                         cursors: tuple[int, int]) -> None:
+        """Redraw the lines on screen whose row differs from what `previous` held there."""
+        window = self.window
+        assert window is not None
+        for index in range(top, top + height):
+            before = (previous.get(index), index < previous.total)
+            after = (window.get(index), index < window.total)
+            if before != after or index in cursors:
+                self.refresh_line(index)
+
+    def _minute(self) -> int:
+        """The minute the countdowns are drawn for (a drawn line is kept for its minute)."""
+        return int(self._now.timestamp()) // 60
+
+    def _set_length(self, total: int) -> None:
+        """Make the list `total` lines long without a layout pass of the screen.
+
+        `virtual_size` lays the whole screen out again when it changes, which cost more than
+        drawing the rows, and with sync running the length changes at every re-read. The
+        vertical scrollbar is always shown (`overflow-y: scroll`), so nothing around the list
+        moves: only the scrollbar's thumb does.
+        """
+        size = Size(0, total)
+        if size == self.virtual_size:
+            return
+        self.set_reactive(QueueList.virtual_size, size)
+        scrollbar = self.vertical_scrollbar
+        scrollbar.window_virtual_size = total
+        scrollbar.window_size = self.container_size.height - self.scrollbar_size_horizontal
+        scrollbar.refresh()
 
     @work(thread=True, group="queue-fetch", exit_on_error=False, description="reading a page")
     def _fetch(self, query: ViewQuery, fetch: Fetch) -> None:
@@ -223,12 +265,15 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.Changed(self))
 
     def _want_visible(self) -> None:
-        """Ask for the page of the first line on screen that is not read yet."""
+        """Ask for the first page not read yet on screen, then a screenful above and below."""
         window = self.window
         if window is None or self._pending:
             return
-        top = round(self.scroll_y)
-        fetch = window.plan(top, top + self.size.height + 1)
+        top, height = round(self.scroll_y), self.size.height
+        # A screenful above and below is read ahead, so that a page move finds its rows
+        # read: drawing placeholders first and the rows after cost two frames instead of one.
+        fetch = window.plan(top, top + height + 1) or window.plan(top - height,
+                                                                  top + 2 * height + 1)
         if fetch is not None:
             self._pending.add(fetch)
             self._fetch(window.query, fetch)
@@ -250,6 +295,7 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
     def tick(self) -> None:
         """Redraw the countdowns: time moved on."""
         self._now = self._clock()
+        self._drawn_at = self._minute()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -263,8 +309,8 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
             self.call_later(self._want_visible)
             style = base + self.get_component_rich_style("queue-list--placeholder")
             return Strip([Segment(fit("  …", width), style)], width)
-        key = (item, width, item.id in self.marked, index == self.cursor,
-               int(self._now.timestamp()) // 60, self.has_focus)
+        key = (item, width, item.id in self.marked, index == self.cursor, self._minute(),
+               self.has_focus)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._draw(item, width, base, marked=key[2], cursor=key[3])

@@ -20,8 +20,14 @@ class QueueStatus(Static):
     }
     """
 
+    _shown: tuple[object, ...] = ()
+
     def show(self, *, title: str, description: str, total: int | None, position: int,
              marked: int, search: str, sort: str) -> None:
+        shown = (title, description, total, position, marked, search, sort)
+        if shown == self._shown:  # asked after every re-read of the view
+            return
+        self._shown = shown
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(inert(title, limit=40), style="bold")
         if description:

@@ -75,8 +75,9 @@ class ViewTabs(Widget):
         self.refresh()
 
     def set_counts(self, counts: list[int | None]) -> None:
-        self._counts = list(counts)
-        self.refresh()
+        if counts != self._counts:  # read every second while sync writes
+            self._counts = list(counts)
+            self.refresh()
 
     def _segments(self, cut: int) -> list[tuple[int, list[Segment]]]:
         """Each tab's segments with inactive titles cut to `cut` characters (0: no title)."""

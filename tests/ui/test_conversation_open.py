@@ -169,3 +169,38 @@ async def test_the_side_panel_shows_the_lead_its_crm_sync_and_codes(sqlite_engin
     assert "codes [b]LUMEN10" in shown  # a code from a customer's text stays inert
     assert "use_case gift" in shown and "timing 2026-12-07 (urgent)" in shown
     assert "contact lea@example.com · +33612345678" in shown
+
+
+async def test_the_side_panel_redraws_what_changed_elsewhere(sqlite_engine: Engine) -> None:
+    # A change that keeps the panel's height is repainted without a layout pass, one that
+    # adds lines lays the panel out again: both must reach what is drawn.
+    from textual.geometry import Region
+
+    from screens.widgets.conversation_side_panel import ConversationSidePanel
+
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_conversation(pilot, app, inbox.comment)
+        body = app.screen.query_one(ConversationSidePanel).query_one("Static")
+
+        def drawn() -> str:
+            region = Region(0, 0, body.size.width, body.size.height)
+            return "\n".join(strip.text for strip in body.render_lines(region))
+
+        height = body.size.height
+        assert "Viewing you" in drawn()
+        await pilot.press("c")                    # release: nobody holds it, same height
+        await settle(pilot, app)
+        assert "Viewing nobody" in drawn() and body.size.height == height
+        assert "late-reply" not in drawn()
+        cs.tag(sqlite_engine, [inbox.comment], "late-reply", actor="tom", clock=app.clock)
+        await pilot.pause(2.3)
+        await settle(pilot, app)
+        assert "late-reply" in drawn() and body.size.height == height
+        cs.note(sqlite_engine, inbox.comment, "called the shop\nsecond line", actor="tom",
+                clock=app.clock)
+        await pilot.pause(2.3)
+        await settle(pilot, app)
+        assert body.size.height > height
+        assert "called the shop" in drawn() and "second line" in drawn()

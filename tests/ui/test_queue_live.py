@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 from sqlalchemy import Engine, update
+from textual.geometry import Region
 
 from tests.queue_factories import NOW, conversation
 from tests.ui.queue_app import all_open, make_app, row_ids, seed, settle
@@ -65,3 +66,31 @@ async def test_a_row_resolved_elsewhere_leaves_the_cursor_in_place(sqlite_engine
         await settle(pilot)
         assert ids[2] not in row_ids(queue)
         assert queue.cursor == 2 and queue.current is not None and queue.current.id == ids[3]
+
+
+async def test_a_row_changed_elsewhere_is_drawn_again_where_it_stands(
+        sqlite_engine: Engine) -> None:
+    # A re-read that leaves every row in its place redraws only the lines whose row changed:
+    # what reaches the screen (the list's drawn lines, kept between frames) must be the new row.
+    seed(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(120, 30)) as pilot:
+        _, queue = await all_open(pilot, app)
+        ids = row_ids(queue)
+        drawn = queue.render_lines(Region(0, 3, queue.size.width, 1))[0].text
+        assert "edited" not in drawn
+        with db.write(sqlite_engine) as conn:
+            conn.execute(update(Conversation.__table__)  # type: ignore[attr-defined]
+                         .where(Conversation.id == ids[3])
+                         .values(last_text="edited elsewhere", version=Conversation.version + 1))
+        started = time.monotonic()
+        while time.monotonic() - started < 2.0:
+            await asyncio.sleep(0.1)
+            item = queue.window.get(3) if queue.window else None
+            if item is not None and item.last_text == "edited elsewhere":
+                break
+        await settle(pilot)
+        assert row_ids(queue) == ids and round(queue.scroll_y) == 0
+        assert "edited elsewhere" in queue.render_lines(Region(0, 3, queue.size.width, 1))[0].text
+        assert queue.render_lines(Region(0, 2, queue.size.width, 1))[0].text == \
+            queue.render_line(2).text
