@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,14 @@ FEATURES: dict[str, Any] = {"bigrams": True}
 
 MODEL_NAME, LEXICON_NAME = "moderation", "moderation_lexicon"
 RULE, WEAK, PII = 0.9, 0.75, 0.95  # scores of a rule hit, of two weak spam cues, of found data
+HELD = 0.49  # a head's score when a rule says its flag would be a guess
 _SPAM_CUES = frozenset({"spam", "spam_weak", "spam_context"})
+_FRAME = "~"  # prefix of the phrase families that are parts of a frame ("~hate~0~1")
+# A keyword in quotes and capitals, the reply a scam asks for: DM me "HOW", écris-moi « INFO ».
+# Literal classes and bounded repeats only; run on the first `linear.MAX_CHARS` characters.
+_KEYWORD = re.compile("[\"'\u00ab\u201c\u2018] ?[A-Z]{2,15} ?[\"'\u00bb\u201d\u2019]")
+_ASKS = frozenset({"dm", "mp", "inbox", "ecris", "ecrivez", "envoie", "envoyez", "message",
+                   "comment", "commente", "commentez", "text", "reply", "type", "tape"})
 
 
 @quick_init
@@ -97,7 +105,19 @@ class _Lexicon:
                     for word in data[kind][lang]:
                         table.setdefault(word, set()).add(kind)
             self.kinds[code] = {w: frozenset(k) for w, k in table.items()}
-        self.phrases = linear.Phrases(data["phrases"])
+        # A frame is a category's phrase groups that mean it only together ("I know what time
+        # you close" + "see you then"); its groups are phrase families named "~family~i~k".
+        self.frames = {f"{_FRAME}{family}{_FRAME}{i}": len(groups)
+                       for family, frames in data.get("frames", {}).items()
+                       for i, groups in enumerate(frames)}
+        families = dict(data["phrases"])
+        for family, frames in data.get("frames", {}).items():
+            for i, groups in enumerate(frames):
+                for k, group in enumerate(groups):
+                    families[f"{_FRAME}{family}{_FRAME}{i}{_FRAME}{k}"] = group
+        self.phrases = linear.Phrases(families)
+        self.referents = frozenset(self.targets.get("referent", ()))
+        self.nouns_only = frozenset(self.targets.get("adjective", ()))
         self.benign = [f" {p} " for p in data["benign"]]
         self.benign_anchors = frozenset(max(p.split(), key=len) for p in data["benign"])
         aiming = self.targets["tu"] | {"you", linear.MENTION}
@@ -109,6 +129,22 @@ class _Lexicon:
 def _lexicon() -> _Lexicon:
     path = linear.DATA_DIR / f"{LEXICON_NAME}.json"
     return _Lexicon(json.loads(path.read_text(encoding="utf-8")))
+
+
+_DEMONSTRATIVE = frozenset({"this", "that", "ce", "cet", "cette"})
+_EXCLAIM = frozenset({"quel", "quelle", "quels", "quelles", "what"})
+_SELF = frozenset({"i", "m", "am", "je", "suis", "me", "moi", "myself"})
+
+
+def _frames(hits: dict[str, list[str]], lex: _Lexicon) -> None:
+    """Replace the frame parts found in `hits` by the categories whose frames are complete."""
+    parts: dict[str, list[str]] = {}
+    for family in [f for f in hits if f[:1] == _FRAME]:
+        frame = family[:family.rindex(_FRAME)]
+        parts.setdefault(frame, []).append(hits.pop(family)[0])
+    for frame, found in parts.items():
+        if len(found) == lex.frames[frame]:
+            hits.setdefault(frame[1:frame.index(_FRAME, 1)], []).append(" + ".join(found))
 
 
 def _language(lang: object) -> str:
@@ -123,9 +159,15 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
     @handle or a person noun ("waitress", "livreur") aim a strong one; after a copula ("is",
     "est") a person noun among the words before it does. Weak insults ("useless", "nul",
     "escrocs") after "you" or "vous" are anger at the brand.
+    A text about someone (an @handle, "whoever", "celui qui", a staff noun: `targets.referent`)
+    also aims its insults: a noun insult standing alone ("..., clueless idiot"), any insult
+    after "quel" or "what a" ("quel incapable"). A demonstrative before a noun insult aims it
+    anywhere ("this loser", "ce bouffon"). Neither when a brand word follows ("this idiot
+    app") or the writer is the subject ("I'm such an idiot").
     """
     t = lex.targets
     found = []
+    about: bool | None = None  # whether the text names a referent, looked up once if needed
     for i, word in enumerate(words):
         kind = kinds.get(word, ())
         strong = "insult" in kind
@@ -141,6 +183,17 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
         elif copula > 0:
             subject = words[max(0, copula - 6):copula]
             if not t["person"].isdisjoint(subject) and t["brand"].isdisjoint(subject):
+                found.append(word)
+        elif before in _SELF or (i + 1 < len(words) and words[i + 1] in t["brand"]):
+            continue
+        elif strong and word not in lex.nouns_only and before in _DEMONSTRATIVE:
+            found.append(word)
+        elif strong and word not in lex.nouns_only or before in _EXCLAIM:
+            if before in t["brand"]:
+                continue
+            if about is None:
+                about = not lex.referents.isdisjoint(words)
+            if about:
                 found.append(word)
     return found
 
@@ -179,6 +232,10 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
             joined = joined or f" {' '.join(words)} "
             for family, phrase in lex.phrases.find(item, words, joined):
                 hits.setdefault(family, []).append(phrase)
+    if lex.frames and hits:
+        _frames(hits, lex)
+    if _KEYWORD.search(text, 0, linear.MAX_CHARS) and not _ASKS.isdisjoint(words):
+        hits.setdefault("spam", []).append("a keyword to send")
     aimed = _aimed_insults(words, lex, kinds) if insults or weak else []
     if aimed:
         hits.setdefault("harassment", []).extend(aimed)
@@ -242,8 +299,16 @@ def detect(text: str, lang: str) -> Moderation:
         scores[name] = PII if name in ("pii_self", "doxxing") else RULE
     if not hits.keys().isdisjoint(_SPAM_CUES):  # the spam head learnt YouTube: it only
         weak = WEAK if len(hits.get("spam_weak", ())) >= 2 else 0.0  # judges promotion
-        scores["spam"] = max(scores["spam"], weak, _head(model, feats, "spam"))
+        # ...and a customer's own business ("my money back", "could your beans feature in
+        # my video") mentions money and videos without promoting anything
+        head = _head(model, feats, "spam") if "customer" not in hits else 0.0
+        scores["spam"] = max(scores["spam"], weak, head)
+    if "spam_veto" in hits and scores["spam"] >= 0.5:  # "is this legit? they DMed me that
+        scores["spam"] = HELD                          # I won": a customer warning us
+        hits.pop("spam", None)
     toxic = _head(model, feats, f"toxic_{code}")
+    if toxic >= 0.5 and "customer" in hits:  # "how many grams per delivery?": a customer's
+        toxic = HELD                          # business, which no model alone calls hostile
     ruled = max(scores["profanity"], scores["hate"], scores["harassment"], scores["threat"])
     if max(toxic, ruled) >= 0.5:  # model hate is a kind of hostility, never a topic alone
         scores["hate"] = max(scores["hate"], min(_head(model, feats, "hate"), max(toxic, ruled)))
