@@ -117,6 +117,7 @@ class _Lexicon:
                     families[f"{_FRAME}{family}{_FRAME}{i}{_FRAME}{k}"] = group
         self.phrases = linear.Phrases(families)
         self.referents = frozenset(self.targets.get("referent", ()))
+        self.staff = self.referents - {linear.MENTION}
         self.nouns_only = frozenset(self.targets.get("adjective", ()))
         self.benign = [f" {p} " for p in data["benign"]]
         self.benign_anchors = frozenset(max(p.split(), key=len) for p in data["benign"])
@@ -132,8 +133,13 @@ def _lexicon() -> _Lexicon:
 
 
 _DEMONSTRATIVE = frozenset({"this", "that", "ce", "cet", "cette"})
+_TRAILERS = frozenset({"lol", "mdr", "ptdr", linear.LINK})
+_WHOEVER = frozenset({"whoever", "celui", "celle"})
 _EXCLAIM = frozenset({"quel", "quelle", "quels", "quelles", "what"})
-_SELF = frozenset({"i", "m", "am", "je", "suis", "me", "moi", "myself"})
+# The writer as subject ("I'm such an idiot"), or a French pronoun before a verb that folds to
+# an insult ("qu'on s'y attarde")
+_SELF = frozenset({"i", "m", "am", "je", "suis", "me", "moi", "myself", "s", "y", "se", "ne",
+                   "n", "l"})
 
 
 def _frames(hits: dict[str, list[str]], lex: _Lexicon) -> None:
@@ -160,14 +166,13 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
     "est") a person noun among the words before it does. Weak insults ("useless", "nul",
     "escrocs") after "you" or "vous" are anger at the brand.
     A text about someone (an @handle, "whoever", "celui qui", a staff noun: `targets.referent`)
-    also aims its insults: a noun insult standing alone ("..., clueless idiot"), any insult
+    also aims its insults: a noun insult ending the text ("..., clueless idiot"), any insult
     after "quel" or "what a" ("quel incapable"). A demonstrative before a noun insult aims it
     anywhere ("this loser", "ce bouffon"). Neither when a brand word follows ("this idiot
     app") or the writer is the subject ("I'm such an idiot").
     """
     t = lex.targets
     found = []
-    about: bool | None = None  # whether the text names a referent, looked up once if needed
     for i, word in enumerate(words):
         kind = kinds.get(word, ())
         strong = "insult" in kind
@@ -182,19 +187,20 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
             found.append(word)
         elif copula > 0:
             subject = words[max(0, copula - 6):copula]
-            if not t["person"].isdisjoint(subject) and t["brand"].isdisjoint(subject):
-                found.append(word)
+            if not t["person"].isdisjoint(subject) and (
+                    t["brand"].isdisjoint(subject) or not _WHOEVER.isdisjoint(subject)):
+                found.append(word)  # "whoever packed my order is a moron": a person
         elif before in _SELF or (i + 1 < len(words) and words[i + 1] in t["brand"]):
             continue
         elif strong and word not in lex.nouns_only and before in _DEMONSTRATIVE:
             found.append(word)
-        elif strong and word not in lex.nouns_only or before in _EXCLAIM:
-            if before in t["brand"]:
-                continue
-            if about is None:
-                about = not lex.referents.isdisjoint(words)
-            if about:
-                found.append(word)
+        elif strong and (before in _EXCLAIM or word not in lex.nouns_only and (
+                i == len(words) - 1 or i == len(words) - 2 and (
+                    words[-1] in _TRAILERS or not words[-1].isalpha()))):
+            if before not in t["brand"] and not lex.referents.isdisjoint(words):
+                found.append(word)  # "@dave_k go troll somewhere else, moron"
+        elif before in _EXCLAIM and not lex.staff.isdisjoint(words):
+            found.append(word)  # "celui qui m'a servi... quel incapable", not "@brand what a joke"
     return found
 
 
