@@ -8,7 +8,10 @@ can map them to verdicts and an agent can read why. English and French, in three
 1. Hand-written lexicons and phrases (`data/moderation_lexicon.json`, which keeps swear words
    and slurs out of the code): threats, spam cues, hate phrases, swear words, insults. An
    insult is harassment only when aimed at a person ("you idiot", "t'es nul", "the waitress
-   is an idiot", an @handle); "your company is garbage" is anger at the brand.
+   is an idiot", an @handle); "your company is garbage" is anger at the brand. Frames are
+   phrase groups that name a category only together: hate is a protected group plus an
+   exclusion or generalisation ("run by immigrants" + "typical"), a threat "I know what
+   time you close" + "see you then". A scam asks for a keyword in quotes ("DM me "HOW"").
 2. Private data (`pii.py`) found by pattern and validated (e-mail, phone, postal address,
    card by Luhn, IBAN by mod 97, French social security number by its key); the nearest owner
    word before it says whose: "my" gives `pii_self`; "le numéro de Julie" `doxxing`.
@@ -16,6 +19,9 @@ can map them to verdicts and an agent can read why. English and French, in three
    spam, toxicity in English and in French, hate. A head fires past its threshold only if
    one uncommon word weighs enough on its own (its gate), and the spam head only judges texts
    that mention promotion: the datasets were collected for their label, an inbox was not.
+   Nor do the spam and toxicity heads flag on their own a text about a customer's business
+   (an order, a refund, a collaboration: the lexicon's `customer` phrases), and no spam
+   flag stands when the writer asks us whether a message is a scam (`spam_veto`).
 
 Text is untrusted: models read the first `linear.MAX_CHARS` characters, private data is sought
 in the first `PII_MAX_CHARS`, regular expressions are constants without nested quantifiers,
@@ -144,13 +150,14 @@ _SELF = frozenset({"i", "m", "am", "je", "suis", "me", "moi", "myself", "s", "y"
 
 def _frames(hits: dict[str, list[str]], lex: _Lexicon) -> None:
     """Replace the frame parts found in `hits` by the categories whose frames are complete."""
-    parts: dict[str, list[str]] = {}
+    parts: dict[str, dict[str, str]] = {}
     for family in [f for f in hits if f[:1] == _FRAME]:
-        frame = family[:family.rindex(_FRAME)]
-        parts.setdefault(frame, []).append(hits.pop(family)[0])
+        frame, _, group = family.rpartition(_FRAME)
+        parts.setdefault(frame, {})[group] = hits.pop(family)[0]
     for frame, found in parts.items():
-        if len(found) == lex.frames[frame]:
-            hits.setdefault(frame[1:frame.index(_FRAME, 1)], []).append(" + ".join(found))
+        if len(found) == lex.frames[frame]:  # evidence in the frame's order of groups
+            hits.setdefault(frame[1:frame.index(_FRAME, 1)], []).append(
+                " + ".join(found[g] for g in sorted(found, key=int)))
 
 
 def _language(lang: object) -> str:

@@ -4,6 +4,8 @@ Why it exists: the team hides a customer's own private data and deletes someone 
 (doxxing); `moderation.detect` reports both. Data is found by pattern and validated (card by
 Luhn, IBAN by mod 97, French social security number by its key); the nearest owner word
 before it says whose: "my", "appelez-moi" give "self"; "her", "le numéro de Julie" "other".
+An owner attached to the data noun ("son numéro perso", "le numéro du livreur") and a verb
+of dwelling after someone else ("votre torréfacteur habite") say "other" before that.
 The owner words live in `data/moderation_lexicon.json` (its `pii` table).
 
 Text is untrusted: only the first `PII_MAX_CHARS` characters are searched, the regular
