@@ -203,6 +203,7 @@ def test_whose_data_from_the_words_around_it(text: str, lang: str, owner: str) -
     ("the women in coffee panel was great, thank you for hosting", "en"),
     ("your shop will be closed on Monday?", "en"),
     ("how many grams per delivery? we drink a LOT", "en"),
+    ("I've praised you to my followers for years and this order is two weeks late", "en"),
     ("je passe à la boutique demain récupérer ma commande", "fr"),
     ("je sais quand vous ouvrez, à demain !", "fr"),
     ("je ne suis pas d'ici, vous livrez à Lyon ? pas étonnant que je ne trouve pas", "fr"),
