@@ -209,6 +209,14 @@ def test_whose_data_from_the_words_around_it(text: str, lang: str, owner: str) -
     ("je ne suis pas d'ici, vous livrez à Lyon ? pas étonnant que je ne trouve pas", "fr"),
     ("la boutique sera fermée dimanche ?", "fr"),
     ("je vais casser ma tirelire pour le M2", "fr"),
+    ("je viens casser la croûte chez vous samedi", "fr"),
+    ("attendez que je vienne le chercher avant de l'envoyer", "fr"),
+    ("mon mari a changé de boulot, pouvez-vous changer l'adresse de livraison ?", "fr"),
+    ("I entered my card details to pay and it failed twice", "en"),
+    ("can't wait till I get my hands on the new M3!", "en"),
+    ("show your face at the market next week, we'd love to see you", "en"),
+    ("your app says my account will be deleted if I don't log in, is that normal?", "en"),
+    ("my wife and I are immigrants and your coffee tastes like home", "en"),
     ("ma femme adore le Sidamo, pas étonnant", "fr"),
 ])
 def test_inbox_messages_near_those_phrases_stay_clean(text: str, lang: str) -> None:
