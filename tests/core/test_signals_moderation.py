@@ -116,6 +116,9 @@ def test_ordinary_customer_messages_stay_clean(text: str, lang: str) -> None:
     ("je sais à quelle heure vous fermez, on se voit ce soir", "fr"),
     ("je passe à la boutique régler ça moi-même", "fr"),
     ("qu'il ne remette plus les pieds dans mon quartier", "fr"),
+    ("you'll pay for this, I know where your roastery is", "en"),
+    ("Je connais l'adresse de votre entrepôt. Remboursez-moi ou ça va mal se passer.", "fr"),
+    ("si je revois ce livreur je lui casse la gueule", "fr"),
 ])
 def test_threats_of_coming_to_the_shop(text: str, lang: str) -> None:
     assert categories(text, lang)[0] == "threat"
@@ -127,6 +130,9 @@ def test_threats_of_coming_to_the_shop(text: str, lang: str) -> None:
     ("saw the pride flag on your post, won't be buying from people like that", "en"),
     ("pas étonnant, la boutique est tenue par des étrangers", "fr"),
     ("les femmes n'ont rien à faire dans une torréfaction", "fr"),
+    ("Another Muslim-run café, no thanks", "en"),
+    ("Les arabes qui bossent chez vous volent les clients, c'est connu", "fr"),
+    ("people like that should go back to their own country", "en"),
 ])
 def test_hate_is_a_group_and_an_exclusion(text: str, lang: str) -> None:
     assert "hate" in categories(text, lang)
@@ -140,6 +146,8 @@ def test_hate_is_a_group_and_an_exclusion(text: str, lang: str) -> None:
     ("la serveuse de ce matin, quelle incapable", "fr"),
     ("celle qui m'a servi est une vraie abrutie", "fr"),
     ("regardez moi ce crétin qui met du sucre dans un grand cru", "fr"),
+    ("The blonde cashier at your Lyon shop is a stupid cow", "en"),  # the shop qualifies her
+    ("le vendeur de la boutique est un abruti", "fr"),
 ])
 def test_insults_at_a_described_person(text: str, lang: str) -> None:
     assert "harassment" in categories(text, lang)
@@ -149,6 +157,8 @@ def test_insults_at_a_described_person(text: str, lang: str) -> None:
     ("I'm such an idiot, I ordered the wrong grind", "en"),  # the writer
     ("this stupid machine won't turn on", "en"),  # an adjective at a thing
     ("@brulerie what a joke, three weeks and no refund", "en"),  # the brand's own handle
+    ("she said your service is a joke", "en"),  # the brand is what the insult is about
+    ("my husband says your coffee is garbage", "en"),
     ("@user pour moi l'insignifiance ne mérite pas qu'on s'y attarde", "fr"),  # a verb
 ])
 def test_insults_not_at_a_person(text: str, lang: str) -> None:

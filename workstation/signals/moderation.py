@@ -139,6 +139,7 @@ def _lexicon() -> _Lexicon:
 
 
 _DEMONSTRATIVE = frozenset({"this", "that", "ce", "cet", "cette"})
+_OF = frozenset({"at", "from", "in", "of", "on", "chez", "de", "du", "des", "dans", "au"})
 _TRAILERS = frozenset({"lol", "mdr", "ptdr", linear.LINK})
 _WHOEVER = frozenset({"whoever", "celui", "celle"})
 _EXCLAIM = frozenset({"quel", "quelle", "quels", "quelles", "what"})
@@ -146,6 +147,21 @@ _EXCLAIM = frozenset({"quel", "quelle", "quels", "quelles", "what"})
 # an insult ("qu'on s'y attarde")
 _SELF = frozenset({"i", "m", "am", "je", "suis", "me", "moi", "myself", "s", "y", "se", "ne",
                    "n", "l"})
+
+
+def _person_subject(subject: list[str], t: dict[str, frozenset[str]]) -> bool:
+    """Whether the words before a copula name a person: a person noun and no brand word
+    ("the waitress is"), or a brand word only after a preposition that follows the person
+    ("the cashier at your shop is", "le vendeur de la boutique est"), or "whoever..."
+    ("whoever packed my order is"); not "she said your service is"."""
+    people = [i for i, w in enumerate(subject) if w in t["person"]]
+    if not people:
+        return False
+    brands = [i for i, w in enumerate(subject) if w in t["brand"]]
+    if not brands or not _WHOEVER.isdisjoint(subject):
+        return True
+    linked = next((i for i in range(people[0] + 1, len(subject)) if subject[i] in _OF), None)
+    return linked is not None and linked < brands[0] and people[0] < brands[0]
 
 
 def _frames(hits: dict[str, list[str]], lex: _Lexicon) -> None:
@@ -193,10 +209,8 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
         if before in t["tu"] or (strong and (before in t["you"] or before in t["person"])):
             found.append(word)
         elif copula > 0:
-            subject = words[max(0, copula - 6):copula]
-            if not t["person"].isdisjoint(subject) and (
-                    t["brand"].isdisjoint(subject) or not _WHOEVER.isdisjoint(subject)):
-                found.append(word)  # "whoever packed my order is a moron": a person
+            if _person_subject(words[max(0, copula - 6):copula], t):
+                found.append(word)
         elif before in _SELF or (i + 1 < len(words) and words[i + 1] in t["brand"]):
             continue
         elif strong and word not in lex.nouns_only and before in _DEMONSTRATIVE:
