@@ -147,17 +147,18 @@ class ConversationScreen(ConversationActions):
             self._poller.stop()
             self._poller = None
 
-    def on_screen_resume(self) -> None:
-        self._start_polling()  # the next read in POLL_SECONDS: this one has just been made
-
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Screen's own handler. A pushed screen restyles all its widgets, in case
-        # the CSS changed while it was hidden: a fifth of each open of the kept screen. It is
-        # skipped when the app's CSS is the one this screen was last styled with.
+        # Textual calls a class's `_on_screen_resume` *instead of* its `on_screen_resume`, so
+        # everything the screen does on resume is here (polling once stayed off after the
+        # template picker closed, and a failed send never showed). Runs before Screen's own
+        # handler. A pushed screen restyles all its widgets, in case the CSS changed while it
+        # was hidden: a fifth of each open of the kept screen. It is skipped when the app's
+        # CSS is the one this screen was last styled with.
         version = getattr(self.app, "_css_update_count", None)
         if version is not None and version == self._styled_with:
             event.refresh_styles = False
         self._styled_with = version
+        self._start_polling()  # the next read in POLL_SECONDS: this one has just been made
 
     # -- loading ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 
 from workstation import db
 from workstation.clock import FrozenClock
+from workstation.demo import catalogue
 from workstation.demo.build import DemoError, build_demo
 from workstation.models import (
     Agent, AuditEvent, Contact, Conversation, Lead, Message, UgcRightsRequest,
@@ -91,3 +92,52 @@ def test_a_full_store_is_left_alone_unless_reset(sqlite_engine: Engine) -> None:
     build_demo(sqlite_engine, size=300, seed=2, reset_first=True, clock=FrozenClock(NOW))
     with db.read(sqlite_engine) as conn:
         assert conn.execute(select(func.count()).select_from(Message.__table__)).scalar_one() <= 300
+
+
+def test_a_thread_keeps_to_the_product_its_customer_named(engine: Engine) -> None:
+    """"can I still get the Lumen Duo…?" is answered about the Lumen Duo, not the Yirgacheffe,
+    and a customer does not repeat a follow-up while the scenario has others to say."""
+    build_demo(engine, size=1500, seed=3, clock=FrozenClock(NOW))
+    m = Message.__table__.c
+    threads: dict[int, list[tuple[str, str]]] = {}
+    with db.read(engine) as conn:
+        rows = conn.execute(select(m.conversation_id, m.direction, m.text)
+                            .order_by(m.conversation_id, m.created_at, m.id))
+        for conversation, direction, text in rows:
+            threads.setdefault(conversation, []).append((direction, text))
+    named_threads = 0
+    for messages in threads.values():
+        named = catalogue.named_product(messages[0][1])
+        if named is None:
+            continue
+        named_threads += 1
+        for direction, text in messages:
+            other = catalogue.named_product(text) if direction == "out" else None
+            assert other is None or other == named, (messages[0][1], text)
+    assert named_threads > 50
+    # Every scenario has at least three follow-ups (or none, and then its openers are used).
+    said = [[t for d, t in ms if d == "in"] for ms in threads.values()]
+    short = [texts for texts in said if 3 <= len(texts) <= 4]
+    assert len(short) > 20
+    assert [texts for texts in short if len(set(texts)) < len(texts)] == []
+
+
+def test_product_names_are_read_as_written() -> None:
+    assert catalogue.named_product("can I still get the Lumen Duo delivered?") == ("Lumen Duo", 649)
+    assert catalogue.named_product("the M2 rattles") == ("Moulin M2", 189)
+    assert catalogue.named_product("is the decaf available as beans?")[0] == "Déca Nuit Calme"
+    assert catalogue.named_product("the Maison tastes burnt")[0] == "Maison"
+    assert catalogue.named_product("je le bois à la maison") is None
+
+
+def test_an_open_conversation_routed_to_a_role_is_held_by_that_role_or_nobody(
+        engine: Engine) -> None:
+    build_demo(engine, size=3000, seed=2, clock=FrozenClock(NOW))
+    c, a = Conversation.__table__.c, Agent.__table__.c
+    rank = {"agent": 1, "senior": 2, "supervisor": 3, "admin": 4}
+    with db.read(engine) as conn:
+        rows = conn.execute(select(c.role, a.role).join_from(
+            Conversation.__table__, Agent.__table__, c.assignee_id == a.id)
+            .where(c.status == "open")).all()
+    assert {role for role, _ in rows} >= {"agent", "supervisor"}
+    assert [(role, holder) for role, holder in rows if rank[holder] < rank[role]] == []

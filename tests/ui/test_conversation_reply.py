@@ -11,6 +11,7 @@ from screens.widgets.slot_input import SlotInput
 from tests.ui.conversation_harness import build_inbox, make_app, open_conversation, settle
 from workstation import db
 from workstation.models import Outbox
+from workstation.services import outbox as outbox_service
 from workstation.services.drafts import load_draft
 
 
@@ -104,3 +105,28 @@ async def test_a_guardrail_blocks_sending_with_the_reason(sqlite_engine: Engine)
         assert composer.is_open
         assert any("Not sent" in str(n.message) for n in app._notifications)
     assert outbox(sqlite_engine) == []
+
+
+async def test_a_reply_that_fails_to_send_shows_failed_in_its_thread(
+        sqlite_engine: Engine) -> None:
+    """The sender settles the row in another process after the composer closed: the thread
+    shows it without a key press, as it does every other change."""
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_conversation(pilot, app, inbox.comment)
+        await pilot.press("r")
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert screen.view is not None and screen.view.messages[-1].delivery == "queued"
+        [row] = outbox_service.claim(sqlite_engine, worker="sender", clock=app.clock)
+        outbox_service.mark_failed(sqlite_engine, row.id, "meta: (#10) outside the window",
+                                   retryable=False, clock=app.clock)
+        await pilot.pause(2.3)
+        await settle(pilot, app)
+        reply = screen.view.messages[-1]
+        assert (reply.delivery, reply.error) == ("failed", "meta: (#10) outside the window")
+        assert screen.view.sla_due_at is not None  # the customer is owed a reply again

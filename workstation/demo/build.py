@@ -118,6 +118,7 @@ class _Builder:
         self.by_family = {s.name: [x for x in self.scenarios if x.name == s.name]
                           for s in self.scenarios}
         self.agents: list[tuple[int, str, str]] = []
+        self.team: dict[str, list[int]] = {}  # role -> agent ids
         self.posts: dict[str, list[tuple[int, str, str]]] = {}
         self.people: dict[tuple[str, bool], list[_Person]] = {}
         self.people_on: dict[tuple[str, bool, str], list[_Person]] = {}
@@ -179,6 +180,7 @@ class _Builder:
             rows.append({"id": index, "name": login, "display_name": display, "role": role,
                          "languages": langs, "capacity": 25, "active": True,
                          "created_at": self.now - timedelta(days=HISTORY_DAYS + 30)})
+            self.team.setdefault(role, []).append(index)
             if role in ("agent", "senior"):
                 self.agents.append((index, display.split()[0], langs))
         conn.execute(Agent.__table__.insert(), rows)  # type: ignore[attr-defined]
@@ -272,15 +274,24 @@ class _Builder:
         platform = rng.choice(PLATFORM_KINDS[kind])
         # A contact is one account on one platform: the thread happens where the person is.
         vip = scenario.vip and (scenario.lang, True) in self.people
-        person = rng.choice(self.people_on.get((scenario.lang, vip, platform))
-                            or self.people[(scenario.lang, vip)])
+        here = self.people_on.get((scenario.lang, vip, platform))
+        if here:
+            person = rng.choice(here)
+        else:  # nobody of that kind there (a French VIP on X): someone whose platform hosts
+            person = rng.choice([  # one of the scenario's kinds, and the kind follows them
+                p for p in self.people[(scenario.lang, vip)]
+                if any(p.platform in PLATFORM_KINDS[k] for k in scenario.kinds)
+            ] or self.people[(scenario.lang, vip)])
+            kind = next((k for k in scenario.kinds if person.platform in PLATFORM_KINDS[k]), kind)
         if person.platform in PLATFORM_KINDS[kind]:
             platform = person.platform
         post = rng.choice(self.posts[platform]) if kind == "comment" and platform in self.posts else None
         start = self.now - age
         recent = age < timedelta(days=1)
         agent_id, agent_name, _langs = rng.choice(self.agents)
-        values = self._values(person, agent_name, scenario.lang)
+        opener = rng.choice(scenario.openers)
+        values = self._values(person, agent_name, scenario.lang, catalogue.named_product(opener))
+        said: set[str] = set()  # a thread does not say the same thing twice while it can help it
         messages: list[dict[str, Any]] = []
         state = {"first_response_at": None, "awaiting_since": None, "exchange_count": 0,
                  "last_inbound_at": None, "last_outbound_at": None}
@@ -290,8 +301,8 @@ class _Builder:
         for turn in range(length):
             last = turn == length - 1
             if customer_turn:
-                pool = scenario.openers if turn == 0 else (scenario.followups or scenario.openers)
-                template = rng.choice(pool)
+                template = opener if turn == 0 else self._fresh(
+                    scenario.followups or scenario.openers, said)
                 verdict = self._verdict(template, scenario.lang)
                 verdicts.append(verdict)
                 messages.append(self._message(conv_id, platform, "in", "customer", person.id, None,
@@ -299,7 +310,8 @@ class _Builder:
                 state["last_inbound_at"] = moment
                 state["awaiting_since"] = state["awaiting_since"] or moment
             else:
-                reply = catalogue.fill(rng.choice(scenario.replies), values)
+                reply = catalogue.fill(self._fresh(self._about(scenario.replies, values), said),
+                                       values)
                 messages.append(self._message(conv_id, platform, "out", "agent", None, agent_id,
                                               reply, None, moment))
                 state["last_outbound_at"] = moment
@@ -355,7 +367,7 @@ class _Builder:
             "message_count": len(messages), "exchange_count": state["exchange_count"],
             "role": primary.role, "escalated": any(v.escalate for v in verdicts),
             "escalation_reason": next((v.reason for v in verdicts if v.escalate), ""),
-            "assignee_id": agent_id if (resolved or rng.random() < 0.4) else None,
+            "assignee_id": self._assignee(agent_id, primary.role, resolved),
             "claimed_by": None, "claim_expires_at": None, "snoozed_until": None,
             "resolution_code": scenario.resolution if resolved else "",
             "resolved_at": closing if resolved else None,
@@ -471,9 +483,36 @@ class _Builder:
             "created_at": at, "received_at": at, "extra": {}, "response_seconds": None,
         }
 
-    def _values(self, person: _Person, agent: str, lang: str) -> dict[str, str]:
+    def _assignee(self, agent_id: int, role: str, resolved: bool) -> int | None:
+        """Who holds the conversation: whoever answered it, for an open one four times in
+        ten; an open one routed above its answerer's role waits for, or is held by, a
+        person of that role (a legal threat is not in an agent's "Mine")."""
+        if resolved:
+            return agent_id
+        if self.rng.random() >= 0.4:
+            return None
+        if agent_id in self.team.get(role, ()) or role == "agent" or role not in self.team:
+            return agent_id
+        return self.rng.choice(self.team[role])
+
+    @staticmethod
+    def _about(replies: tuple[str, ...], values: dict[str, str]) -> tuple[str, ...]:
+        """The replies that name no product other than the thread's (all, if none is left)."""
+        fitting = tuple(r for r in replies if (named := catalogue.named_product(r)) is None
+                        or named[0] == values["product"])
+        return fitting or replies
+
+    def _fresh(self, pool: tuple[str, ...], said: set[str]) -> str:
+        """A template of `pool` this thread has not used yet (any, once all are used)."""
+        unused = [t for t in pool if t not in said] or list(pool)
+        template = self.rng.choice(unused)
+        said.add(template)
+        return template
+
+    def _values(self, person: _Person, agent: str, lang: str,
+                named: tuple[str, int] | None = None) -> dict[str, str]:
         rng = self.rng
-        product, price = rng.choice(catalogue.PRODUCTS)
+        product, price = named or rng.choice(catalogue.PRODUCTS)
         days = rng.randint(2, 9)
         return {
             "first_name": person.first_name, "agent": agent, "product": product,

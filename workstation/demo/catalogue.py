@@ -30,6 +30,8 @@ continues the message.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 SLOTS: tuple[str, ...] = ("product", "order_no", "delay", "first_name", "agent", "city", "price")
@@ -1177,6 +1179,29 @@ PRODUCTS: tuple[tuple[str, int], ...] = (
     ("Tasse Lumen", 16),
     ("Carte cadeau", 30),
 )
+
+# What customers call the products in the openers above: a thread that names one keeps to it,
+# so the agent's "{product} is back" answers the product that was asked about. Capitalised
+# names match only as written ("Maison" the blend, not "à la maison").
+PRODUCT_NAMES: tuple[tuple[str, str], ...] = (
+    ("Lumen Duo", "Lumen Duo"), ("Duo", "Lumen Duo"), ("Moulin M2", "Moulin M2"),
+    ("M2", "Moulin M2"), ("Moulin M1", "Moulin M1"), ("M1", "Moulin M1"), ("Sidamo", "Sidamo"),
+    ("Huila", "Huila"), ("Yirgacheffe", "Yirgacheffe"), ("Maison", "Maison"),
+    ("decaf", "Déca Nuit Calme"), ("déca", "Déca Nuit Calme"), ("V60", "Kit V60"),
+    ("Discovery", "Abonnement Découverte"), ("Découverte", "Abonnement Découverte"),
+)
+_PRODUCT_NAME = re.compile("|".join(rf"\b{re.escape(alias)}\b" for alias, _ in PRODUCT_NAMES))
+
+
+@functools.cache  # catalogue texts only: a few thousand
+def named_product(text: str) -> tuple[str, int] | None:
+    """The product (name, price) a catalogue text names first, if it names one."""
+    found = _PRODUCT_NAME.search(text)
+    if found is None:
+        return None
+    name = dict(PRODUCT_NAMES)[found.group()]
+    return next(p for p in PRODUCTS if p[0] == name)
+
 
 # (login, display name, role, languages)
 AGENTS: tuple[tuple[str, str, str, str], ...] = (
