@@ -174,6 +174,7 @@ def test_insults_not_at_a_person(text: str, lang: str) -> None:
     ("10 000 abonnés pour 15 € seulement", "fr"),
     ("je cherche des personnes motivées pour travailler de chez elles", "fr"),
     ("tape « GO » en MP pour recevoir la méthode", "fr"),
+    ("🔥 Want to grow your page? We helped 500+ brands go viral. DM us \"GROW\" 🚀", "en"),
 ])
 def test_scam_spam(text: str, lang: str) -> None:
     assert "spam" in categories(text, lang)
@@ -227,6 +228,10 @@ def test_whose_data_from_the_words_around_it(text: str, lang: str, owner: str) -
     ("show your face at the market next week, we'd love to see you", "en"),
     ("your app says my account will be deleted if I don't log in, is that normal?", "en"),
     ("my wife and I are immigrants and your coffee tastes like home", "en"),
+    ("Je sais où se trouve votre boutique, j'y passe ce soir, à ce soir !", "fr"),
+    ("this idiot proof grinder is perfect for beginners like me", "en"),
+    ("are your shops wheelchair accessible? my brother is disabled", "en"),
+    ("My account was hacked, can you help me verify my account?", "en"),
     ("ma femme adore le Sidamo, pas étonnant", "fr"),
 ])
 def test_inbox_messages_near_those_phrases_stay_clean(text: str, lang: str) -> None:
