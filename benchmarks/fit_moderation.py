@@ -101,12 +101,13 @@ def load(eval_dir: Path, name: str) -> list[dict]:
 class Example:
     """One training text, read once: its features, rule hits and labels."""
 
-    __slots__ = ("dataset", "fold", "feats", "hits", "weak_spam", "cue", "label")
+    __slots__ = ("dataset", "fold", "feats", "hits", "weak_spam", "cue", "cued", "label")
 
     def __init__(self, dataset: str, event: dict) -> None:
         reading = moderation.read(event["text"], LANG.get(dataset, "en"))
         self.dataset, self.fold = dataset, bucket(event["text"])
         self.feats, self.hits, self.label = reading.features, set(reading.hits), event["label"]
+        self.cued = moderation.cued(self.feats)  # a swear word, an insult or a hostile word
         self.weak_spam = len(reading.hits.get("spam_weak", ()))
         self.cue = bool(self.hits & {"spam", "spam_weak", "spam_context"})
 
@@ -227,15 +228,56 @@ CALM_FLAGGED = 0.02  # at most this share of calm background texts may be flagge
 TIE = 0.005  # metric differences smaller than this are noise
 
 
+def inbox_texts() -> list[tuple[str, str]]:
+    """(language, text) of every customer message of the demo catalogue's clean scenarios
+    (no moderation label), filled with each product: hand-written everyday inbox messages."""
+    from workstation.demo import catalogue
+
+    texts = {}
+    for scenario in catalogue.SCENARIOS:
+        if scenario.moderation:
+            continue
+        for text in scenario.openers + scenario.followups:
+            for product, price in catalogue.PRODUCTS:
+                values = {"product": product, "price": f"{price} €", "order_no": "BL-10482",
+                          "delay": "3 jours" if scenario.lang == "fr" else "3 days",
+                          "first_name": "Marie", "agent": "Julie", "city": "Nantes"}
+                texts[catalogue.fill(text, values)] = scenario.lang
+    return [(lang, text) for text, lang in texts.items()]
+
+
+def inbox_readings() -> dict[str, list[list[str]]]:
+    """Per toxicity head, the features of the inbox texts of its language that no rule
+    flags and that carry no `moderation.CUES` (the texts its `_plain` threshold judges)."""
+    out: dict[str, list[list[str]]] = {"toxic_en": [], "toxic_fr": []}
+    for lang, text in inbox_texts():
+        reading = moderation.read(text, lang)
+        if not moderation.cued(reading.features) and not any(
+                k in reading.hits for k in TOXIC_RULES):
+            out[f"toxic_{'fr' if lang == 'fr' else 'en'}"].append(reading.features)
+    return out
+
+
+def plain_cut(scored: list[tuple[float, float]], cut: float, gate: float) -> float:
+    """The lowest threshold on the grid, not below `cut`, above the margin of every inbox
+    text (margin, strongest word) whose strongest word passes the gate: plain texts of the
+    demo catalogue are never flagged by a model alone."""
+    worst = max((m for m, strongest in scored if strongest >= gate), default=-math.inf)
+    above = [t for t in GRID if t >= cut and t > worst]
+    return above[0] if above else math.floor(worst * 8 + 1) / 8
+
+
 def choose_thresholds(examples: list[Example], oof: dict[str, dict[int, float]],
-                      top: dict[str, dict[int, float]]) -> tuple[dict, dict]:
+                      top: dict[str, dict[int, float]],
+                      inbox: dict[str, list[tuple[float, float]]]) -> tuple[dict, dict]:
     """Threshold and gate per head on out-of-fold figures, with the rules applied as `detect`.
 
     `spam` fires on a spam phrase, two weak cues, or the head when a spam cue is present;
     a toxic category on a rule hit (swear word, aimed insult, threat, hate phrase) or the
     language's toxicity head; `hate` on a hate phrase, or on the hate head when the text is
     also toxic. A head fires when its margin reaches the threshold AND one uncommon word
-    weighs at least the gate. Among the (threshold, gate) pairs that flag at most
+    weighs at least the gate. A toxicity head judges a text without `moderation.CUES` by its
+    `_plain` threshold (`plain_cut` on the fold models' margins of `inbox`). Among the (threshold, gate) pairs that flag at most
     `CALM_FLAGGED` of the calm background texts of the head's languages (everyday tweets, the
     nearest thing to an inbox's ordinary messages), the one with the best target metric wins:
     the datasets are corpora collected for their label, where hostility is the norm; an
@@ -294,10 +336,20 @@ def choose_thresholds(examples: list[Example], oof: dict[str, dict[int, float]],
          ("tweeteval-sentiment",), lambda i, t, g: rule_toxic[i] or fires("toxic_en", i, t, g))
     pick("toxic_fr", [("fr-hostility", lambda lab: lab["toxic"], 0.65, 1)], ("fr-sentiment",),
          lambda i, t, g: rule_toxic[i] or fires("toxic_fr", i, t, g))
-    en_cut, en_gate = cuts["toxic_en"], cuts["toxic_en_gate"]
+    for head, sets in (("toxic_en", (("davidson-hate-offensive",
+                                      lambda lab: lab["toxicity"] != "neither"),
+                                     ("tweeteval-offensive", lambda lab: lab["offensive"]))),
+                       ("toxic_fr", (("fr-hostility", lambda lab: lab["toxic"]),))):
+        plain = cuts[f"{head}_plain"] = plain_cut(inbox[head], cuts[head], cuts[f"{head}_gate"])
+        for name, gold_of in sets:  # the figures with the stricter threshold on plain texts
+            metrics[f"{name} macroF1(toxic)"] = f1_scores(
+                [bool(gold_of(examples[i].label)) for i in by[name]],
+                [rule_toxic[i] or fires(head, i, cuts[head] if examples[i].cued else plain,
+                                        cuts[f"{head}_gate"]) for i in by[name]])[1]
+    en = {True: cuts["toxic_en"], False: cuts["toxic_en_plain"]}
     pick("hate", [("tweeteval-hate", lambda lab: lab["hate"], 0.50, 1)], BACKGROUND,
          lambda i, t, g: "hate" in examples[i].hits or (fires("hate", i, t, g) and (
-             rule_toxic[i] or fires("toxic_en", i, en_cut, en_gate))))
+             rule_toxic[i] or fires("toxic_en", i, en[examples[i].cued], cuts["toxic_en_gate"]))))
     return cuts, {k: round(v, 4) for k, v in metrics.items()}
 
 
@@ -320,9 +372,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"read {len(examples)} training texts from {len(names)} files")
     folds = sorted({ex.fold for ex in examples})
     common = common_features(examples)
-    ignore = frozenset(common)
+    # as `detect` does: everyday words and word beginnings never make a gate's evidence
+    ignore = frozenset(common) | {f for ex in examples for f in ex.feats
+                                  if moderation.not_evidence(f)}
     oof: dict[str, dict[int, float]] = {head: {} for head in HEADS}
     top: dict[str, dict[int, float]] = {head: {} for head in HEADS}
+    plain = inbox_readings()
+    inbox: dict[str, list[tuple[float, float]]] = {head: [] for head in plain}
     for k in folds:
         for head, spec in HEADS.items():
             bias, weights = fit(rows_for(head, examples, set(folds) - {k}), **spec["hp"])
@@ -331,8 +387,10 @@ def main(argv: list[str] | None = None) -> int:
                 if ex.fold == k:
                     oof[head][i] = model.margins(ex.feats)[0]
                     top[head][i] = model.strongest(ex.feats, head, ignore)
+            inbox.get(head, []).extend((model.margin(f, head), model.strongest(f, head, ignore))
+                                       for f in plain.get(head, ()))
         print(f"  fold {k} done")
-    cuts, metrics = choose_thresholds(examples, oof, top)
+    cuts, metrics = choose_thresholds(examples, oof, top, inbox)
     print("thresholds", cuts)
     for key, value in metrics.items():
         print(f"  cross-validated {key}: {value:.3f}")
@@ -342,6 +400,12 @@ def main(argv: list[str] | None = None) -> int:
         biases.append(round(bias, 4))
         tables[head] = {f: round(w, 4) for f, w in sorted(weights.items()) if abs(w) >= PRUNE}
         print(f"  {head}: {len(tables[head])} weights")
+        if head in plain:  # the final model keeps the inbox clean too (raised, never lowered)
+            final = linear.LinearModel([head], [bias], {head: tables[head]})
+            cuts[f"{head}_plain"] = max(cuts[f"{head}_plain"], plain_cut(
+                [(final.margin(f, head), final.strongest(f, head, ignore))
+                 for f in plain[head]], cuts[head], cuts[f"{head}_gate"]))
+    print("plain thresholds", {k: v for k, v in cuts.items() if k.endswith("_plain")})
     meta = {
         "what": "moderation heads for workstation.signals.moderation; thresholds are on the "
                 "log-odds (a head fires when its margin reaches its threshold)",
@@ -355,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
             "method": "FTRL-Proximal logistic regression, one-vs-rest, 8 epochs, averaged over "
                       f"'bags' seeds; n-grams in at least {MIN_DF} texts; |weight| < {PRUNE} "
                       f"pruned; thresholds and gates flag at most {CALM_FLAGGED:.0%} of calm "
-                      "background tweets",
+                      "background tweets; a toxicity head's '_plain' threshold (texts without a "
+                      "swear word, insult or hostile word) flags none of the demo catalogue's "
+                      "clean customer messages",
             "hyperparameters": {h: {**s["hp"], "sets": [n for n, _, _ in s["data"]]}
                                 for h, s in HEADS.items()},
             "cross_validated_metrics": metrics,

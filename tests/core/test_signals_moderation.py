@@ -9,8 +9,12 @@ import dataclasses
 
 import pytest
 
+from workstation.demo import catalogue
 from workstation.signals import linear, moderation
 from workstation.signals.moderation import CATEGORIES, Moderation, detect
+
+
+TOXIC = {"profanity", "hate", "harassment", "threat"}
 
 
 def categories(text: str, lang: str) -> tuple[str, ...]:
@@ -243,6 +247,65 @@ def test_a_frame_needs_all_its_parts() -> None:
     assert categories("see you then", "en") == ()
     evidence = detect("I know what time you close. see you then.", "en").evidence["threat"]
     assert evidence == ("i know what time + close + see you then",)
+
+
+def _catalogue_messages() -> list[tuple[str, str]]:
+    """(text, lang) of the customer messages of the demo catalogue's clean scenarios (no
+    moderation label), filled with every product."""
+    found = {}
+    for scenario in catalogue.SCENARIOS:
+        if scenario.moderation:
+            continue
+        for text in scenario.openers + scenario.followups:
+            for product, price in catalogue.PRODUCTS:
+                values = {"product": product, "price": f"{price} €", "order_no": "BL-10482",
+                          "delay": "3 jours" if scenario.lang == "fr" else "3 days",
+                          "first_name": "Marie", "agent": "Julie", "city": "Nantes"}
+                found[catalogue.fill(text, values)] = scenario.lang
+    return sorted(found.items())
+
+
+def test_the_demo_catalogues_everyday_messages_are_never_flagged_toxic() -> None:
+    """The guard on the toxicity models: the catalogue's hand-written inbox messages (orders,
+    questions, complaints, praise, in both languages) stay clean, whatever lifts the
+    models' figures on the datasets."""
+    messages = _catalogue_messages()
+    assert len(messages) > 500
+    flagged = [(text, cats) for text, lang in messages
+               if (cats := TOXIC & set(categories(text, lang)))]
+    assert not flagged, f"{len(flagged)} flagged, e.g. {flagged[:3]}"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("fuuuuck, the grinder broke again", "en"),
+    ("what a #dogshitday", "en"),
+    ("ce connnnard de moulin", "fr"),
+    ("#putaindemoulin", "fr"),
+])
+def test_stretched_and_glued_swear_words_are_profanity(text: str, lang: str) -> None:
+    assert "profanity" in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang", "markers"), [
+    ("you are all cowards", "en", ["_host_", "_you_"]),
+    ("this buffoon again", "en", ["_host_", "_dem_"]),
+    ("vous êtes des traîtres", "fr", ["_host_", "_you_"]),
+    ("bande d'abrutis", "fr", ["_host_", "_dem_"]),
+    ("the grinder is lovely", "en", []),
+])
+def test_hostile_words_are_markers_for_the_models(text: str, lang: str,
+                                                  markers: list[str]) -> None:
+    reading = moderation.read(text, lang)
+    assert [f for f in reading.features if f.startswith("_")] == markers
+    assert moderation.cued(reading.features) == bool(markers)
+    assert "harassment" not in reading.hits  # a marker, never a rule on its own
+
+
+def test_word_beginnings_are_never_a_gates_evidence() -> None:
+    assert moderation.not_evidence("attar~")
+    assert not moderation.not_evidence("attarde")
+    assert "cowar~" in moderation.read("cowardly", "en").features
+    assert not any(moderation.not_evidence(f) for f in moderation.read("attardés", "fr").features)
 
 
 # --- the result ---------------------------------------------------------------------------

@@ -42,14 +42,23 @@ from workstation.frozen import quick_init
 from . import linear
 from .pii import PII_MAX_CHARS, find_pii, has_digit, iban_valid, luhn
 
-__all__ = ["CATEGORIES", "FEATURES", "PII_MAX_CHARS", "Moderation", "Reading", "detect",
-           "find_pii", "iban_valid", "luhn", "read"]
+__all__ = ["CATEGORIES", "CUES", "FEATURES", "PII_MAX_CHARS", "Moderation", "Reading", "detect",
+           "cued", "find_pii", "iban_valid", "luhn", "not_evidence", "read"]
 
 CATEGORIES = ("threat", "doxxing", "hate", "harassment", "spam", "pii_self", "profanity")
 """The taxonomy, most severe first (ties in score keep this order)."""
 
-FEATURES: dict[str, Any] = {"bigrams": True}
-"""Feature configuration the fitting script uses (the shipped model carries its own copy)."""
+FEATURES: dict[str, Any] = {"bigrams": True, "prefix": 5, "prefix_langs": ["en"]}
+"""Feature configuration the fitting script uses (the shipped model carries its own copy).
+Word beginnings ("attar~" for "attardés", "attardée") let a head weigh spellings the data
+saw only once, in the languages of `prefix_langs`; they only add to a margin, never stand
+as a gate's evidence (`not_evidence`)."""
+
+
+def not_evidence(feature: str) -> bool:
+    """Whether a model feature may never be a head's one strong word: a word beginning
+    ("count~" is "country" and "counter" alike)."""
+    return feature.endswith("~")
 
 
 MODEL_NAME, LEXICON_NAME = "moderation", "moderation_lexicon"
@@ -106,11 +115,14 @@ class _Lexicon:
         self.kinds: dict[str, dict[str, frozenset[str]]] = {}
         for code in ("en", "fr"):  # French text also hears English swearing, not vice versa
             table: dict[str, set[str]] = {}
-            for kind in ("profanity", "insult", "insult_weak"):
+            for kind in ("profanity", "insult", "insult_weak", "hostile"):
                 for lang in {"en", code} if kind != "insult_weak" else {code}:
                     for word in data[kind][lang]:
                         table.setdefault(word, set()).add(kind)
             self.kinds[code] = {w: frozenset(k) for w, k in table.items()}
+        # swear words sought inside longer tokens ("#dogshit"), per language as for `kinds`
+        self.stems = {code: tuple(dict.fromkeys(data["stems"]["en"] + data["stems"][code]))
+                      for code in self.kinds}
         # A frame is a category's phrase groups that mean it only together ("I know what time
         # you close" + "see you then"); its groups are phrase families named "~family~i~k".
         self.frames = {f"{_FRAME}{family}{_FRAME}{i}": len(groups)
@@ -143,10 +155,10 @@ _OF = frozenset({"at", "from", "in", "of", "on", "chez", "de", "du", "des", "dan
 _TRAILERS = frozenset({"lol", "mdr", "ptdr", linear.LINK})
 _WHOEVER = frozenset({"whoever", "celui", "celle"})
 _EXCLAIM = frozenset({"quel", "quelle", "quels", "quelles", "what"})
-# The writer as subject ("I'm such an idiot"), or a French pronoun before a verb that folds to
-# an insult ("qu'on s'y attarde")
+# The writer as subject ("I'm such an idiot"), a French pronoun before a verb that folds to an
+# insult ("qu'on s'y attarde"),
 _SELF = frozenset({"i", "m", "am", "je", "suis", "me", "moi", "myself", "s", "y", "se", "ne",
-                   "n", "l"})
+                   "n", "l", "some", "any", "certain"})  # and nobody in particular ("some creep")
 
 
 def _person_subject(subject: list[str], t: dict[str, frozenset[str]]) -> bool:
@@ -180,7 +192,8 @@ def _language(lang: object) -> str:
     return "fr" if isinstance(lang, str) and lang[:2].lower() == "fr" else "en"
 
 
-def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[str]]) -> list[str]:
+def _aimed_insults(words: list[str], lex: _Lexicon,
+                   kinds: dict[str, frozenset[str]]) -> tuple[list[str], int]:
     """Insults aimed at a person: "you idiot", "t'es nul", "the waitress is an idiot".
 
     Walking back from an insult over filler ("a", "such", "are", "vraie"), the first other
@@ -193,9 +206,13 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
     after "quel" or "what a" ("quel incapable"). A demonstrative before a noun insult aims it
     anywhere ("this loser", "ce bouffon"). Neither when a brand word follows ("this idiot
     app") or the writer is the subject ("I'm such an idiot").
+
+    Returns:
+        The aimed insults, and how many of them were aimed only by the text's referent or a
+        demonstrative (the models were fitted without those: `read` gives them no marker).
     """
     t = lex.targets
-    found = []
+    found, inferred = [], 0
     for i, word in enumerate(words):
         kind = kinds.get(word, ())
         strong = "insult" in kind
@@ -214,14 +231,66 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
         elif before in _SELF or (i + 1 < len(words) and words[i + 1] in t["brand"]):
             continue
         elif strong and word not in lex.nouns_only and before in _DEMONSTRATIVE:
+            if i + 2 < len(words) and words[i + 1] in ("de", "d", "of") and \
+                    words[i + 2] not in t["person"]:
+                continue  # "ce connard de moulin": the insult swears at a thing
             found.append(word)
+            inferred += 1
         elif strong and (before in _EXCLAIM or word not in lex.nouns_only and (
                 i == len(words) - 1 or i == len(words) - 2 and (
                     words[-1] in _TRAILERS or not words[-1].isalpha()))):
             if before not in t["brand"] and not lex.referents.isdisjoint(words):
                 found.append(word)  # "@dave_k go troll somewhere else, moron"
+                inferred += 1
         elif before in _EXCLAIM and not lex.staff.isdisjoint(words):
             found.append(word)  # "celui qui m'a servi... quel incapable", not "@brand what a joke"
+            inferred += 1
+    return found, inferred
+
+
+_STRETCHED = re.compile(r"([a-z])\1\1")  # a letter three times in a row
+_RUN = re.compile(r"([a-z])\1+")
+
+
+def _unstretch(word: str, kinds: dict[str, frozenset[str]]) -> str:
+    """`word` with its stretched letters undone when that spells a lexicon word: runs cut to
+    two letters ("connnnard" -> "connard"), else to one ("fuuuck" -> "fuck")."""
+    for single in (r"\1\1", r"\1"):
+        plain = _RUN.sub(single, word)
+        if plain in kinds:
+            return plain
+    return word
+
+
+def _glued(words: list[str], stems: list[str], kinds: dict[str, frozenset[str]]) -> list[str]:
+    """The swear words of `stems` found inside longer tokens that are not lexicon words
+    themselves ("dumberthandogshit" gives "shit"; "bullshit" is already listed)."""
+    return [stem for word in words if len(word) > 4 and word not in kinds
+            for stem in stems if stem in word and len(word) > len(stem)]
+
+
+_PLURAL_FILLER = frozenset({"des", "etes", "sont", "were", "all"})  # "vous êtes des ...", "you are all ..."
+
+
+def _pointed(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[str]]) -> list[str]:
+    """Markers for insults and hostile words pointed at someone: `_dem_` after a
+    demonstrative ("ce mongol", "bande d'abrutis", "this clown"), `_you_` after "you", "tu"
+    or "vous" ("you coward", "vous êtes des traîtres"), skipping filler as `_aimed_insults`
+    does. The model weighs them; no rule fires on them."""
+    t = lex.targets
+    found = []
+    for i, word in enumerate(words):
+        kind = kinds.get(word, ())
+        if "insult" not in kind and "hostile" not in kind:
+            continue
+        j = i - 1
+        while j >= 0 and i - j <= 5 and (words[j] in t["filler"] or words[j] in _PLURAL_FILLER):
+            j -= 1
+        before = words[j] if j >= 0 else ""
+        if before in t["demonstrative"]:
+            found.append("_dem_")
+        elif before in t["you"] or before in t["tu"] or before == "vous":
+            found.append("_you_")
     return found
 
 
@@ -237,15 +306,25 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
         A `Reading`, which `detect` completes with the fitted models.
     """
     lex, code = _lexicon(), _language(lang)
-    words = linear.tokens(linear.normalise(text))
+    normalised = linear.normalise(text)
+    words = linear.tokens(normalised)
+    kinds = lex.kinds[code]
+    if _STRETCHED.search(normalised):  # "connnnard", "fuuuck": read as the lexicon spells them
+        words = [_unstretch(w, kinds) if _STRETCHED.search(w) else w for w in words]
     if not lex.benign_anchors.isdisjoint(words):  # "kill for a coffee", "c'est une tuerie"
         joined = f" {' '.join(words)} "
         for phrase in lex.benign:
             joined = joined.replace(phrase, " ")
         words = joined.split()
-    feats = linear.features(words, FEATURES if config is None else config)
-    kinds, hits = lex.kinds[code], {}
-    swear, insults, weak, joined = [], 0, 0, ""
+    config = FEATURES if config is None else config
+    if config.get("prefix") and code not in config.get("prefix_langs", (code,)):
+        config = {**config, "prefix": 0}
+    feats = linear.features(words, config)
+    glued = [stem for stem in lex.stems[code] if stem in normalised]
+    if glued:  # "#dogshit", "barrysoetorobullshit": the swear word inside counts as one
+        feats += _glued(words, glued, kinds)
+    hits: dict[str, list[str]] = {}
+    swear, insults, weak, hostile, joined = [], 0, 0, 0, ""
     # The words a rule cares about, as a set of the features would give them (the features
     # hold every word, and the word pairs some swearing is written with).
     for item in sorted(lex.watch[code].intersection(feats)):  # sorted: stable evidence
@@ -255,6 +334,7 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
                 swear.append(item)
             insults += "insult" in kind
             weak += "insult_weak" in kind
+            hostile += "hostile" in kind
         if item in lex.phrases.anchors:
             joined = joined or f" {' '.join(words)} "
             for family, phrase in lex.phrases.find(item, words, joined):
@@ -263,7 +343,7 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
         _frames(hits, lex)
     if _KEYWORD.search(text, 0, linear.MAX_CHARS) and not _ASKS.isdisjoint(words):
         hits.setdefault("spam", []).append("a keyword to send")
-    aimed = _aimed_insults(words, lex, kinds) if insults or weak else []
+    aimed, inferred = _aimed_insults(words, lex, kinds) if insults or weak else ([], 0)
     if aimed:
         hits.setdefault("harassment", []).extend(aimed)
     if swear:
@@ -273,9 +353,13 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
             hits["profanity"] = swear
     if len(words) >= 12 and len(set(feats)) < len(words) and len(set(words)) * 4 < len(words):
         hits.setdefault("spam", []).append("repeated text")
-    if hits or insults or weak:
+    if hits or insults or weak or hostile:
         feats += (["_prof_"] * len(swear) + ["_ins_"] * insults + ["_insw_"] * weak
-                  + [f"_{k}_" for k in ("threat", "harassment", "hate", "spam") if k in hits])
+                  + ["_host_"] * hostile
+                  + [f"_{k}_" for k in ("threat", "harassment", "hate", "spam") if k in hits
+                     and (k != "harassment" or len(hits[k]) > inferred)])
+        if insults or hostile:
+            feats += _pointed(words, lex, kinds)
     sample, short = text[:PII_MAX_CHARS], len(text) <= linear.MAX_CHARS  # short: all seen
     if (linear.EMAIL in words if short else "@" in sample) or has_digit(sample):
         for owner, evidence in find_pii(sample, words if short else None):
@@ -286,11 +370,27 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
     return Reading(words, feats, hits, addressed)
 
 
+CUES = frozenset({"_prof_", "_ins_", "_host_"})
+"""Markers of a swear word, a strong insult or a hostile word in the text. A toxicity head
+judges a text without any by its stricter `_plain` threshold: anger at a brand ("a joke of a
+company", weak insults) and everyday inbox messages carry none, and a model fitted on
+corpora collected for their hostility drifts on them."""
+
+
+def cued(feats: list[str]) -> bool:
+    """Whether `feats` (from `read`) hold one of the `CUES`."""
+    return not CUES.isdisjoint(feats)
+
+
 def _head(model: linear.LinearModel, feats: list[str], head: str) -> float:
     """A head's score, 0.5 at its threshold; held just under 0.5 when no uncommon word
-    weighs at least the head's gate (many faint hints never make a flag on their own)."""
+    weighs at least the head's gate (many faint hints never make a flag on their own).
+    A toxicity head with a `_plain` threshold uses it for a text without `CUES`."""
     cuts = model.meta["thresholds"]
-    margin = model.margin(feats, head) - cuts[head]
+    cut = cuts[head]
+    if f"{head}_plain" in cuts and not cued(feats):
+        cut = cuts[f"{head}_plain"]
+    margin = model.margin(feats, head) - cut
     exp = math.exp(-abs(margin))  # never overflows, however long the text
     score = 1.0 / (1.0 + exp) if margin >= 0 else exp / (1.0 + exp)
     if score >= 0.5 and model.strongest(feats, head, _common(model)) < cuts[f"{head}_gate"]:
@@ -300,8 +400,11 @@ def _head(model: linear.LinearModel, feats: list[str], head: str) -> float:
 
 @functools.cache
 def _common(model: linear.LinearModel) -> frozenset[str]:
-    """The model's everyday features ("you", "le"): never evidence on their own."""
-    return frozenset(model.meta.get("common", ()))
+    """The model's everyday features ("you", "le") and word beginnings: never evidence on
+    their own."""
+    beginnings = {f for table in model.to_dict()["weights"].values() for f in table
+                  if not_evidence(f)}
+    return frozenset(model.meta.get("common", ())) | beginnings
 
 
 def detect(text: str, lang: str) -> Moderation:

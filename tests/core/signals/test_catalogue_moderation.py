@@ -26,14 +26,6 @@ LATER = datetime(2100, 1, 1, tzinfo=UTC)
 RECALL_FLOOR = 0.98
 """Share of labelled openers that get one of their categories (86 of 86 when written)."""
 
-MODEL_GUESSES = {
-    "not disappointed at all, the Yirgacheffe is everything you promised",
-    "le M1 est bien plus bruyant que dans votre vidéo",
-}
-"""Ordinary openers the toxicity heads still flag on everyday words alone ("all the",
-"votre"): a fault of the fitted model, not of the word lists (the test below holds those to
-zero); this set is to shrink when the heads are refitted, never to grow."""
-
 
 def _event(text: str, lang: str | None) -> Event:
     line = json.dumps({"id": "c1", "platform": "instagram", "kind": "comment",
@@ -84,6 +76,5 @@ def test_ordinary_messages_get_no_category_from_the_word_lists() -> None:
 @pytest.mark.parametrize("hinted", [True, False], ids=["lang-hint", "detected-lang"])
 def test_ordinary_messages_are_not_moderated(pipeline: Pipeline, hinted: bool) -> None:
     flagged = [(s.name, v.categories, v.moderation, text) for s, text in _messages(labelled=False)
-               if (v := pipeline.run(_event(text, s.lang if hinted else None))).categories
-               and text not in MODEL_GUESSES]
+               if (v := pipeline.run(_event(text, s.lang if hinted else None))).categories]
     assert flagged == []
