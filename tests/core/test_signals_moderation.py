@@ -109,6 +109,146 @@ def test_ordinary_customer_messages_stay_clean(text: str, lang: str) -> None:
     assert categories(text, lang) == ()
 
 
+# --- what a brand's inbox receives: phrase families and frames -----------------------------
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("answer me today or I'll come round to your shop and sort this out myself", "en"),
+    ("your courier better not show his face round here again", "en"),
+    ("ignore me once more and wait till I'm at your counter", "en"),
+    ("I know when you close up. see you tonight", "en"),  # a frame: both halves
+    ("je sais à quelle heure vous fermez, on se voit ce soir", "fr"),
+    ("je passe à la boutique régler ça moi-même", "fr"),
+    ("qu'il ne remette plus les pieds dans mon quartier", "fr"),
+    ("you'll pay for this, I know where your roastery is", "en"),
+    ("Je connais l'adresse de votre entrepôt. Remboursez-moi ou ça va mal se passer.", "fr"),
+    ("si je revois ce livreur je lui casse la gueule", "fr"),
+])
+def test_threats_of_coming_to_the_shop(text: str, lang: str) -> None:
+    assert categories(text, lang)[0] == "threat"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("of course it's run by foreigners, typical", "en"),
+    ("women have no business behind an espresso machine", "en"),
+    ("saw the pride flag on your post, won't be buying from people like that", "en"),
+    ("pas étonnant, la boutique est tenue par des étrangers", "fr"),
+    ("les femmes n'ont rien à faire dans une torréfaction", "fr"),
+    ("Another Muslim-run café, no thanks", "en"),
+    ("Les arabes qui bossent chez vous volent les clients, c'est connu", "fr"),
+    ("people like that should go back to their own country", "en"),
+])
+def test_hate_is_a_group_and_an_exclusion(text: str, lang: str) -> None:
+    assert "hate" in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@mike_r nobody asked you, idiot", "en"),  # an insult ending a text aimed at a handle
+    ("whoever packed my order is a moron", "en"),
+    ("the person running this page is a clown and an idiot", "en"),
+    ("look at this loser still buying pods", "en"),  # a demonstrative aims a noun insult
+    ("la serveuse de ce matin, quelle incapable", "fr"),
+    ("celle qui m'a servi est une vraie abrutie", "fr"),
+    ("regardez moi ce crétin qui met du sucre dans un grand cru", "fr"),
+    ("The blonde cashier at your Lyon shop is a stupid cow", "en"),  # the shop qualifies her
+    ("le vendeur de la boutique est un abruti", "fr"),
+])
+def test_insults_at_a_described_person(text: str, lang: str) -> None:
+    assert "harassment" in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("I'm such an idiot, I ordered the wrong grind", "en"),  # the writer
+    ("this stupid machine won't turn on", "en"),  # an adjective at a thing
+    ("@brulerie what a joke, three weeks and no refund", "en"),  # the brand's own handle
+    ("she said your service is a joke", "en"),  # the brand is what the insult is about
+    ("my husband says your coffee is garbage", "en"),
+    ("@user pour moi l'insignifiance ne mérite pas qu'on s'y attarde", "fr"),  # a verb
+])
+def test_insults_not_at_a_person(text: str, lang: str) -> None:
+    assert "harassment" not in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("💰 made $3,000 this week, DM me \"START\" and I'll show you", "en"),
+    ("Congratulations! your account was selected, confirm at prize-lumen.com", "en"),
+    ("Official support: verify your account or it will close", "en"),
+    ("we'd love to promote your page for free, just DM us", "en"),
+    ("vous avez été tiré au sort ! confirmez votre compte sur lumen-cadeaux.com", "fr"),
+    ("10 000 abonnés pour 15 € seulement", "fr"),
+    ("je cherche des personnes motivées pour travailler de chez elles", "fr"),
+    ("tape « GO » en MP pour recevoir la méthode", "fr"),
+    ("🔥 Want to grow your page? We helped 500+ brands go viral. DM us \"GROW\" 🚀", "en"),
+])
+def test_scam_spam(text: str, lang: str) -> None:
+    assert "spam" in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("is this legit? someone DMed me saying I won and asked for card details", "en"),
+    ("c'est une arnaque ? on m'a écrit en privé que j'avais gagné", "fr"),
+    ("hi, I'd like my money back, the bag was split", "en"),  # money, but a customer's
+    ("could your beans feature in my next video? I have 8k followers", "en"),
+    ("Would you send the grinder for a review on my channel?", "en"),
+    ("Bonjour ! Vous m'enverriez le moulin pour un test sur ma chaîne ?", "fr"),
+])
+def test_customers_mentioning_money_videos_or_a_scam_are_not_spam(text: str, lang: str) -> None:
+    assert "spam" not in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang", "owner"), [
+    ("voilà le numéro du livreur qui a abîmé mon colis : 06 12 34 56 78", "fr", "doxxing"),
+    ("la caissière, son numéro perso c'est le 06 11 22 33 44", "fr", "doxxing"),
+    ("your barista lives at 12 Baker Street, go ask her yourself", "en", "doxxing"),
+    ("votre livreur habite 8 rue des Lilas", "fr", "doxxing"),
+    ("mon numéro, le livreur ne m'a pas appelé : 06 12 34 56 78", "fr", "pii_self"),
+    ("I live at 12 Baker Street, please update the delivery address", "en", "pii_self"),
+    ("j'habite au 12 rue des Lilas, vous livrez ?", "fr", "pii_self"),
+])
+def test_whose_data_from_the_words_around_it(text: str, lang: str, owner: str) -> None:
+    assert categories(text, lang) == (owner,)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("I'll come round to the shop tomorrow to pick up my order", "en"),
+    ("I'll sort it out myself, thanks, the burr was just loose", "en"),
+    ("I know what time you open, see you tomorrow!", "en"),
+    ("wait till I get my M2, so excited", "en"),
+    ("typical Monday, another late delivery", "en"),
+    ("the women in coffee panel was great, thank you for hosting", "en"),
+    ("your shop will be closed on Monday?", "en"),
+    ("how many grams per delivery? we drink a LOT", "en"),
+    ("I've praised you to my followers for years and this order is two weeks late", "en"),
+    ("je passe à la boutique demain récupérer ma commande", "fr"),
+    ("je sais quand vous ouvrez, à demain !", "fr"),
+    ("je ne suis pas d'ici, vous livrez à Lyon ? pas étonnant que je ne trouve pas", "fr"),
+    ("la boutique sera fermée dimanche ?", "fr"),
+    ("je vais casser ma tirelire pour le M2", "fr"),
+    ("je viens casser la croûte chez vous samedi", "fr"),
+    ("attendez que je vienne le chercher avant de l'envoyer", "fr"),
+    ("mon mari a changé de boulot, pouvez-vous changer l'adresse de livraison ?", "fr"),
+    ("I entered my card details to pay and it failed twice", "en"),
+    ("can't wait till I get my hands on the new M3!", "en"),
+    ("show your face at the market next week, we'd love to see you", "en"),
+    ("your app says my account will be deleted if I don't log in, is that normal?", "en"),
+    ("my wife and I are immigrants and your coffee tastes like home", "en"),
+    ("Je sais où se trouve votre boutique, j'y passe ce soir, à ce soir !", "fr"),
+    ("this idiot proof grinder is perfect for beginners like me", "en"),
+    ("are your shops wheelchair accessible? my brother is disabled", "en"),
+    ("My account was hacked, can you help me verify my account?", "en"),
+    ("ma femme adore le Sidamo, pas étonnant", "fr"),
+])
+def test_inbox_messages_near_those_phrases_stay_clean(text: str, lang: str) -> None:
+    assert categories(text, lang) == ()
+
+
+def test_a_frame_needs_all_its_parts() -> None:
+    assert categories("I know what time you close", "en") == ()
+    assert categories("see you then", "en") == ()
+    evidence = detect("I know what time you close. see you then.", "en").evidence["threat"]
+    assert evidence == ("i know what time + close + see you then",)
+
+
 def _catalogue_messages() -> list[tuple[str, str]]:
     """(text, lang) of the customer messages of the demo catalogue's clean scenarios (no
     moderation label), filled with every product."""

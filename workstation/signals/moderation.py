@@ -8,7 +8,10 @@ can map them to verdicts and an agent can read why. English and French, in three
 1. Hand-written lexicons and phrases (`data/moderation_lexicon.json`, which keeps swear words
    and slurs out of the code): threats, spam cues, hate phrases, swear words, insults. An
    insult is harassment only when aimed at a person ("you idiot", "t'es nul", "the waitress
-   is an idiot", an @handle); "your company is garbage" is anger at the brand.
+   is an idiot", an @handle); "your company is garbage" is anger at the brand. Frames are
+   phrase groups that name a category only together: hate is a protected group plus an
+   exclusion or generalisation ("run by immigrants" + "typical"), a threat "I know what
+   time you close" + "see you then". A scam asks for a keyword in quotes ("DM me "HOW"").
 2. Private data (`pii.py`) found by pattern and validated (e-mail, phone, postal address,
    card by Luhn, IBAN by mod 97, French social security number by its key); the nearest owner
    word before it says whose: "my" gives `pii_self`; "le numéro de Julie" `doxxing`.
@@ -16,6 +19,9 @@ can map them to verdicts and an agent can read why. English and French, in three
    spam, toxicity in English and in French, hate. A head fires past its threshold only if
    one uncommon word weighs enough on its own (its gate), and the spam head only judges texts
    that mention promotion: the datasets were collected for their label, an inbox was not.
+   Nor do the spam and toxicity heads flag on their own a text about a customer's business
+   (an order, a refund, a collaboration: the lexicon's `customer` phrases), and no spam
+   flag stands when the writer asks us whether a message is a scam (`spam_veto`).
 
 Text is untrusted: models read the first `linear.MAX_CHARS` characters, private data is sought
 in the first `PII_MAX_CHARS`, regular expressions are constants without nested quantifiers,
@@ -57,7 +63,14 @@ def not_evidence(feature: str) -> bool:
 
 MODEL_NAME, LEXICON_NAME = "moderation", "moderation_lexicon"
 RULE, WEAK, PII = 0.9, 0.75, 0.95  # scores of a rule hit, of two weak spam cues, of found data
+HELD = 0.49  # a head's score when a rule says its flag would be a guess
 _SPAM_CUES = frozenset({"spam", "spam_weak", "spam_context"})
+_FRAME = "~"  # prefix of the phrase families that are parts of a frame ("~hate~0~1")
+# A keyword in quotes and capitals, the reply a scam asks for: DM me "HOW", écris-moi « INFO ».
+# Literal classes and bounded repeats only; run on the first `linear.MAX_CHARS` characters.
+_KEYWORD = re.compile("[\"'\u00ab\u201c\u2018] ?[A-Z]{2,15} ?[\"'\u00bb\u201d\u2019]")
+_ASKS = frozenset({"dm", "mp", "inbox", "ecris", "ecrivez", "envoie", "envoyez", "message",
+                   "comment", "commente", "commentez", "text", "reply", "type", "tape"})
 
 
 @quick_init
@@ -110,7 +123,20 @@ class _Lexicon:
         # swear words sought inside longer tokens ("#dogshit"), per language as for `kinds`
         self.stems = {code: tuple(dict.fromkeys(data["stems"]["en"] + data["stems"][code]))
                       for code in self.kinds}
-        self.phrases = linear.Phrases(data["phrases"])
+        # A frame is a category's phrase groups that mean it only together ("I know what time
+        # you close" + "see you then"); its groups are phrase families named "~family~i~k".
+        self.frames = {f"{_FRAME}{family}{_FRAME}{i}": len(groups)
+                       for family, frames in data.get("frames", {}).items()
+                       for i, groups in enumerate(frames)}
+        families = dict(data["phrases"])
+        for family, frames in data.get("frames", {}).items():
+            for i, groups in enumerate(frames):
+                for k, group in enumerate(groups):
+                    families[f"{_FRAME}{family}{_FRAME}{i}{_FRAME}{k}"] = group
+        self.phrases = linear.Phrases(families)
+        self.referents = frozenset(self.targets.get("referent", ()))
+        self.staff = self.referents - {linear.MENTION}
+        self.nouns_only = frozenset(self.targets.get("adjective", ()))
         self.benign = [f" {p} " for p in data["benign"]]
         self.benign_anchors = frozenset(max(p.split(), key=len) for p in data["benign"])
         aiming = self.targets["tu"] | {"you", linear.MENTION}
@@ -124,11 +150,50 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(json.loads(path.read_text(encoding="utf-8")))
 
 
+_DEMONSTRATIVE = frozenset({"this", "that", "ce", "cet", "cette"})
+_OF = frozenset({"at", "from", "in", "of", "on", "chez", "de", "du", "des", "dans", "au"})
+_TRAILERS = frozenset({"lol", "mdr", "ptdr", linear.LINK})
+_WHOEVER = frozenset({"whoever", "celui", "celle"})
+_EXCLAIM = frozenset({"quel", "quelle", "quels", "quelles", "what"})
+# The writer as subject ("I'm such an idiot"), a French pronoun before a verb that folds to an
+# insult ("qu'on s'y attarde"),
+_SELF = frozenset({"i", "m", "am", "je", "suis", "me", "moi", "myself", "s", "y", "se", "ne",
+                   "n", "l", "some", "any", "certain"})  # and nobody in particular ("some creep")
+
+
+def _person_subject(subject: list[str], t: dict[str, frozenset[str]]) -> bool:
+    """Whether the words before a copula name a person: a person noun and no brand word
+    ("the waitress is"), or a brand word only after a preposition that follows the person
+    ("the cashier at your shop is", "le vendeur de la boutique est"), or "whoever..."
+    ("whoever packed my order is"); not "she said your service is"."""
+    people = [i for i, w in enumerate(subject) if w in t["person"]]
+    if not people:
+        return False
+    brands = [i for i, w in enumerate(subject) if w in t["brand"]]
+    if not brands or not _WHOEVER.isdisjoint(subject):
+        return True
+    linked = next((i for i in range(people[0] + 1, len(subject)) if subject[i] in _OF), None)
+    return linked is not None and linked < brands[0] and people[0] < brands[0]
+
+
+def _frames(hits: dict[str, list[str]], lex: _Lexicon) -> None:
+    """Replace the frame parts found in `hits` by the categories whose frames are complete."""
+    parts: dict[str, dict[str, str]] = {}
+    for family in [f for f in hits if f[:1] == _FRAME]:
+        frame, _, group = family.rpartition(_FRAME)
+        parts.setdefault(frame, {})[group] = hits.pop(family)[0]
+    for frame, found in parts.items():
+        if len(found) == lex.frames[frame]:  # evidence in the frame's order of groups
+            hits.setdefault(frame[1:frame.index(_FRAME, 1)], []).append(
+                " + ".join(found[g] for g in sorted(found, key=int)))
+
+
 def _language(lang: object) -> str:
     return "fr" if isinstance(lang, str) and lang[:2].lower() == "fr" else "en"
 
 
-def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[str]]) -> list[str]:
+def _aimed_insults(words: list[str], lex: _Lexicon,
+                   kinds: dict[str, frozenset[str]]) -> tuple[list[str], int]:
     """Insults aimed at a person: "you idiot", "t'es nul", "the waitress is an idiot".
 
     Walking back from an insult over filler ("a", "such", "are", "vraie"), the first other
@@ -136,9 +201,18 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
     @handle or a person noun ("waitress", "livreur") aim a strong one; after a copula ("is",
     "est") a person noun among the words before it does. Weak insults ("useless", "nul",
     "escrocs") after "you" or "vous" are anger at the brand.
+    A text about someone (an @handle, "whoever", "celui qui", a staff noun: `targets.referent`)
+    also aims its insults: a noun insult ending the text ("..., clueless idiot"), any insult
+    after "quel" or "what a" ("quel incapable"). A demonstrative before a noun insult aims it
+    anywhere ("this loser", "ce bouffon"). Neither when a brand word follows ("this idiot
+    app") or the writer is the subject ("I'm such an idiot").
+
+    Returns:
+        The aimed insults, and how many of them were aimed only by the text's referent or a
+        demonstrative (the models were fitted without those: `read` gives them no marker).
     """
     t = lex.targets
-    found = []
+    found, inferred = [], 0
     for i, word in enumerate(words):
         kind = kinds.get(word, ())
         strong = "insult" in kind
@@ -152,10 +226,26 @@ def _aimed_insults(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[s
         if before in t["tu"] or (strong and (before in t["you"] or before in t["person"])):
             found.append(word)
         elif copula > 0:
-            subject = words[max(0, copula - 6):copula]
-            if not t["person"].isdisjoint(subject) and t["brand"].isdisjoint(subject):
+            if _person_subject(words[max(0, copula - 6):copula], t):
                 found.append(word)
-    return found
+        elif before in _SELF or (i + 1 < len(words) and words[i + 1] in t["brand"]):
+            continue
+        elif strong and word not in lex.nouns_only and before in _DEMONSTRATIVE:
+            if i + 2 < len(words) and words[i + 1] in ("de", "d", "of") and \
+                    words[i + 2] not in t["person"]:
+                continue  # "ce connard de moulin": the insult swears at a thing
+            found.append(word)
+            inferred += 1
+        elif strong and (before in _EXCLAIM or word not in lex.nouns_only and (
+                i == len(words) - 1 or i == len(words) - 2 and (
+                    words[-1] in _TRAILERS or not words[-1].isalpha()))):
+            if before not in t["brand"] and not lex.referents.isdisjoint(words):
+                found.append(word)  # "@dave_k go troll somewhere else, moron"
+                inferred += 1
+        elif before in _EXCLAIM and not lex.staff.isdisjoint(words):
+            found.append(word)  # "celui qui m'a servi... quel incapable", not "@brand what a joke"
+            inferred += 1
+    return found, inferred
 
 
 _STRETCHED = re.compile(r"([a-z])\1\1")  # a letter three times in a row
@@ -249,7 +339,11 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
             joined = joined or f" {' '.join(words)} "
             for family, phrase in lex.phrases.find(item, words, joined):
                 hits.setdefault(family, []).append(phrase)
-    aimed = _aimed_insults(words, lex, kinds) if insults or weak else []
+    if lex.frames and hits:
+        _frames(hits, lex)
+    if _KEYWORD.search(text, 0, linear.MAX_CHARS) and not _ASKS.isdisjoint(words):
+        hits.setdefault("spam", []).append("a keyword to send")
+    aimed, inferred = _aimed_insults(words, lex, kinds) if insults or weak else ([], 0)
     if aimed:
         hits.setdefault("harassment", []).extend(aimed)
     if swear:
@@ -262,7 +356,8 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
     if hits or insults or weak or hostile:
         feats += (["_prof_"] * len(swear) + ["_ins_"] * insults + ["_insw_"] * weak
                   + ["_host_"] * hostile
-                  + [f"_{k}_" for k in ("threat", "harassment", "hate", "spam") if k in hits])
+                  + [f"_{k}_" for k in ("threat", "harassment", "hate", "spam") if k in hits
+                     and (k != "harassment" or len(hits[k]) > inferred)])
         if insults or hostile:
             feats += _pointed(words, lex, kinds)
     sample, short = text[:PII_MAX_CHARS], len(text) <= linear.MAX_CHARS  # short: all seen
@@ -334,8 +429,16 @@ def detect(text: str, lang: str) -> Moderation:
         scores[name] = PII if name in ("pii_self", "doxxing") else RULE
     if not hits.keys().isdisjoint(_SPAM_CUES):  # the spam head learnt YouTube: it only
         weak = WEAK if len(hits.get("spam_weak", ())) >= 2 else 0.0  # judges promotion
-        scores["spam"] = max(scores["spam"], weak, _head(model, feats, "spam"))
+        # ...and a customer's own business ("my money back", "could your beans feature in
+        # my video") mentions money and videos without promoting anything
+        head = _head(model, feats, "spam") if "customer" not in hits else 0.0
+        scores["spam"] = max(scores["spam"], weak, head)
+    if "spam_veto" in hits and scores["spam"] >= 0.5:  # "is this legit? they DMed me that
+        scores["spam"] = HELD                          # I won": a customer warning us
+        hits.pop("spam", None)
     toxic = _head(model, feats, f"toxic_{code}")
+    if toxic >= 0.5 and "customer" in hits:  # "how many grams per delivery?": a customer's
+        toxic = HELD                          # business, which no model alone calls hostile
     ruled = max(scores["profanity"], scores["hate"], scores["harassment"], scores["threat"])
     if max(toxic, ruled) >= 0.5:  # model hate is a kind of hostility, never a topic alone
         scores["hate"] = max(scores["hate"], min(_head(model, feats, "hate"), max(toxic, ruled)))

@@ -4,6 +4,8 @@ Why it exists: the team hides a customer's own private data and deletes someone 
 (doxxing); `moderation.detect` reports both. Data is found by pattern and validated (card by
 Luhn, IBAN by mod 97, French social security number by its key); the nearest owner word
 before it says whose: "my", "appelez-moi" give "self"; "her", "le numéro de Julie" "other".
+An owner attached to the data noun ("son numéro perso", "le numéro du livreur") and a verb
+of dwelling after someone else ("votre torréfacteur habite") say "other" before that.
 The owner words live in `data/moderation_lexicon.json` (its `pii` table).
 
 Text is untrusted: only the first `PII_MAX_CHARS` characters are searched, the regular
@@ -130,13 +132,51 @@ def _numbers(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, str]]:
     return found
 
 
+_OTHERS = frozenset({"son", "sa", "ses", "his", "her", "their", "leur", "leurs"})
+_OF = frozenset({"du", "de", "d", "of", "la", "l", "the", "cette", "ce", "that", "this",
+                 "your", "votre", "ton", "ta", "notre"})
+_QUALIFIERS = frozenset({"perso", "personnel", "personal", "private", "prive", "home", "mobile",
+                         "portable", "cell", "email", "mail", "e", "de", "d", "telephone", "tel",
+                         "phone"})
+
+
+def _noun_owner(window: list[str], cue: dict[str, frozenset[str]]) -> str | None:
+    """"other" when the data noun nearest the data has someone else's owner attached ("son
+    numéro perso", "le numéro du livreur", "the driver's number", "the number of the
+    waitress"), whatever owner words come between ("...qui a jeté mon colis : 06...")."""
+    for j in range(len(window) - 1, -1, -1):
+        if window[j] not in cue["data_nouns"]:
+            continue
+        k = j - 1
+        while k >= 0 and window[k] in _QUALIFIERS:  # "son numéro de portable perso"
+            k -= 1
+        if k >= 0 and (window[k] in _OTHERS or window[k] in cue["staff"]
+                       or window[k] == "s" and k and window[k - 1] in cue["staff"]):
+            return "other"  # "son numéro", "the driver's number", "livreur email"
+        k = j + 1
+        if k < len(window) and window[k] in ("du", "de", "d", "of"):
+            while k < len(window) and window[k] in _OF and k - j <= 3:
+                k += 1
+        if j + 1 < k < len(window) and window[k] in cue["staff"]:
+            return "other"  # "le numéro du livreur", "the number of your waitress"
+        return None
+    return None
+
+
 def _owner(text: str, start: int, lex: _Cues) -> str | None:
     """Whose data sits at `start`: "self", "other", or None for the addressee's own (the
-    brand's public number), from the nearest owner word among the 12 before it."""
+    brand's public number), from the nearest owner word among the 12 before it; an owner
+    attached to the nearest data noun ("le numéro du livreur") or a verb of dwelling ("votre
+    torréfacteur habite 17 rue...") says "other" first."""
     cue = lex.pii
     window = _WORDS.findall(text[max(0, start - 160):start])[-12:]
+    if _noun_owner(window, cue):
+        return "other"
     for j in range(len(window) - 1, -1, -1):
         word, after = window[j], window[j + 1] if j + 1 < len(window) else ""
+        if word in cue["lives"]:  # "I live at" is mine; "le livreur habite au" is not
+            before = window[j - 1] if j else ""
+            return "self" if before in cue["own"] or before in ("we", "nous", "on") else "other"
         if word in cue["own"]:
             return "self"
         if word in cue["addressee"]:
