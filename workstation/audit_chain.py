@@ -83,20 +83,23 @@ def chain(prev_hash: str, rows: Iterable[dict[str, Any]], details: list[str] | N
     With `details`, append each row's details as the JSON text that was hashed: storing that
     text saves writing the details a second time (reading it back gives the same details).
     """
-    # `link` inlined: ingest hashes thousands of events per batch.
-    times: dict[datetime, str] = {}  # a batch's events mostly share one time
+    # `link` inlined: ingest hashes thousands of events per batch, most of them sharing their
+    # time, actor and action, so the canonical list's first five fields are written once per
+    # such group; the rest is written as `dumps` writes it (an int as `repr`, None as null).
+    heads: dict[tuple[Any, ...], str] = {}
     sha256, dumps = hashlib.sha256, _DUMPS
     keep = details.append if details is not None else None
     for row in rows:
-        at = row["at"]
-        when = times.get(at)
-        if when is None:
-            when = times[at] = _when(at)
+        group = (row["at"], row["actor_kind"], row["actor"], row["action"], row["target_kind"])
+        head_text = heads.get(group)
+        if head_text is None:
+            head_text = heads[group] = dumps([_when(group[0]), *group[1:]])[:-1] + ","
+        conv = row["conversation_id"]
+        conv_text = ("null" if conv is None else repr(conv) if conv.__class__ is int
+                     else dumps(conv))
         row["prev_hash"] = prev_hash
-        # The canonical list, written as `dumps` writes it: the fields, then the details.
         found = dumps(row["details"] or {})
-        text = dumps([when, row["actor_kind"], row["actor"], row["action"], row["target_kind"],
-                      row["target_id"], row["conversation_id"]])[:-1] + "," + found + "]"
+        text = (head_text + dumps(row["target_id"]) + "," + conv_text + "," + found + "]")
         prev_hash = row["hash"] = sha256((prev_hash + text).encode("ascii")).hexdigest()
         if keep is not None:
             keep(found)

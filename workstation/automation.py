@@ -10,6 +10,7 @@ and written together by `flush`, a few statements per batch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,16 @@ class Automation:
 
         self.qualifier = LeadHook(conn, now, frozenset(rules.auto_assign))
         """Qualifier flows, opt-outs, lead reminders, UGC and attribution (workstation.leads)."""
+        self._x_owned: dict[str, bool] = {}
+        """X posts asked about: whether each is the brand's (`platform_rules.brand_posts`)."""
+        self._x_expected: set[str] = set()
+
+    def expect(self, events: Iterable[Event]) -> None:
+        """Note the events about to be collected, so that whether their X conversations are
+        the brand's is asked once for all of them, not once per message hidden."""
+        self._x_expected.update(
+            platform_rules.x_start(e.parent or "", str(e.extra.get("conversation_id") or ""))
+            for e in events if e.platform == "x" and e.kind != "dm")
 
     def collect(self, state: dict[str, Any], event: Event, verdict: Verdict,
                 contact: int | None, *, angry: bool = False, confused: bool = False,
@@ -188,7 +199,15 @@ class Automation:
         if event.platform != "x" or event.kind == "dm" or do not in ("hide", "delete"):
             return ""
         parent, root = event.parent or "", str(event.extra.get("conversation_id") or "")
-        ours = platform_rules.brand_posts(self.conn, [platform_rules.x_start(parent, root)])
+        start = platform_rules.x_start(parent, root)
+        if start not in self._x_owned:
+            # The batch's messages are stored after all are collected, so one question for
+            # every post expected reads what a question per message would.
+            asked = self._x_expected - self._x_owned.keys() | {start}
+            owned = platform_rules.brand_posts(self.conn, asked)
+            self._x_owned.update((post, post in owned) for post in asked)
+            self._x_expected.clear()
+        ours = {start} if self._x_owned[start] else set()
         if event.post is not None:
             ours.add(event.post.id)  # the post a mention sits under is ours (the contract)
         return platform_rules.x_refusal(do, parent=parent, root=root, ours=ours)

@@ -93,6 +93,7 @@ class Batch:
         if not reads:
             return self.counts
         events = [r.event for r in reads]
+        self.automation.expect(events)
         contacts, banned = self._contacts(events)
         posts = self._posts(events)
         threads = self._threads(events)

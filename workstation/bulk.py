@@ -76,7 +76,10 @@ def _rows(plan: list[Callable[[Any], Any] | None], columns: Sequence[str],
     for row in rows:
         values = list(pick(row))
         for i, convert in converted:
-            values[i] = convert(values[i])
+            value = values[i]
+            # Most times are unset: None stays None (NULL), except as JSON, which writes null.
+            if value is not None or convert is _json:
+                values[i] = convert(value)
         out.append(tuple(values))
     return out
 

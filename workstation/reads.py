@@ -46,9 +46,10 @@ class Read(NamedTuple):
 
 
 Chunk = tuple[list[Read], list[Rejected]]
-AHEAD = 8
-"""Runs handed to the workers before the first is asked for: about what two workers read
-while the main process imports and opens the store."""
+AHEAD_LINES = 20_000
+"""Lines handed to the workers before the first run is asked for (at least three runs):
+about what two workers read while the main process imports and opens the store, and a
+bound on what is in flight, so memory does not grow with the batch size."""
 _reader: Reader | None = None
 
 
@@ -61,7 +62,7 @@ class Chunks(AbstractContextManager["Chunks"], Iterator[Chunk]):
         self._packed = workers > 1
         self._map: OrderedMap[Any] = OrderedMap(
             read_packed if self._packed else read_chunk, pipeline, tasks, workers,
-            AHEAD if self._packed else None)
+            max(3, AHEAD_LINES // size) if self._packed else None)
 
     def __next__(self) -> Chunk:
         found = next(self._map)

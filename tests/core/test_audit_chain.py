@@ -111,6 +111,29 @@ def test_the_hash_does_not_depend_on_how_the_time_was_given() -> None:
     assert audit_chain.link("a", event) != audit_chain.link("b", event)
 
 
+def test_a_batch_hashes_each_event_as_link_does() -> None:
+    # `chain` writes the shared head of a batch's events once; every event must still hash
+    # (and keep its details) exactly as `link` and `canonical` do, one by one.
+    rows = [
+        audit.entry("conversation.opened", actor="ingest", conversation_id=7, at=WHEN,
+                    details={"thread": "b\"1\u00e9", "n": 1}),
+        audit.entry("conversation.opened", actor="ingest", conversation_id=8, at=WHEN),
+        audit.entry("message.hidden", actor="trïage", actor_kind="bot", conversation_id=8,
+                    at=WHEN, details={"rules": ["a", "b"], "on_platform": False}),
+        audit.entry("note.added", actor="julie", target_kind="contact", target_id='4"2',
+                    at=WHEN + timedelta(microseconds=1), details={1: None}),
+        audit.entry("reminder.scheduled", actor="system", conversation_id=None, at=WHEN),
+        audit.entry("conversation.opened", actor="ingest", conversation_id=9, at=WHEN),
+    ]
+    details: list[str] = []
+    last = audit_chain.chain("p" * 64, [dict(r) for r in rows], details)
+    prev = "p" * 64
+    for row, text in zip(rows, details, strict=True):
+        prev = audit_chain.link(prev, row)
+        assert audit_chain.canonical(row).endswith("," + text + "]")
+    assert last == prev
+
+
 def test_concurrent_writers_keep_one_chain(engine: Engine) -> None:
     errors: list[BaseException] = []
 

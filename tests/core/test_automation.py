@@ -135,6 +135,24 @@ def test_x_spam_is_hidden_on_x_only_when_it_replies_in_our_conversation(
                        "not a reply")}
 
 
+def test_x_spam_under_our_own_message_of_an_earlier_batch_is_hidden_on_x(engine: Engine) -> None:
+    # Whether an X conversation is the brand's is asked once for a whole batch: a message of
+    # ours stored before counts, one in a conversation someone else started does not.
+    spam = "Follow for follow!! check my page, free followers here"
+    x = {"platform": "x", "kind": "mention", "created_at": "2026-11-23T11:00:00Z"}
+    ingest(engine, event("800", text="Le Moulin M2 est de retour", direction="out",
+                         created_at="2026-11-23T10:00:00Z", platform="x", kind="mention"))
+    ingest(engine,
+           event("801", text=spam, parent="800", conversation_id="800", **x),
+           event("802", text=spam, parent="799", conversation_id="799", **x),
+           event("803", text=spam, parent="800", **x))
+    assert [(o["channel"], o["reply_to_external_id"]) for o in rows(engine, Outbox)] == [
+        ("hide", "801"), ("hide", "803")]
+    hidden = {e.details["message"]: e.details["on_platform"]
+              for e in audit.list_events(engine, action="message.hidden")}
+    assert hidden == {"801": True, "802": False, "803": True}
+
+
 @pytest.mark.parametrize("batches", [1, 2])
 def test_a_rule_on_the_thread_judges_the_second_insult_in_one_batch_or_two(
     engine: Engine, batches: int,

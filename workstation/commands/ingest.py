@@ -12,7 +12,9 @@ from .common import EXIT_OK, EXIT_PARTIAL, Progress, open_input, positive, store
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("ingest", help="take events (JSON lines) into the store")
     p.add_argument("file", metavar="FILE|-", help="event file, or - for standard input")
-    p.add_argument("--batch", type=positive, default=2000, help="lines per transaction")
+    # The default is `ingest.BATCH`, not imported here: that would load the store on every
+    # command's start-up.
+    p.add_argument("--batch", type=positive, default=5000, help="lines per transaction")
     p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     p.set_defaults(func=ingest)
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, or_, select, update
 
-from workstation import audit, db, permissions
+from workstation import audit, bulk, db, permissions
 from workstation.clock import Clock, iso, to_utc, utcnow
 from workstation.models import ActorKind, Conversation, UgcRightsRequest
 from workstation.replies.slots import clean
@@ -200,21 +200,44 @@ def revoke_conn(conn: Connection, request_id: int, *, now: datetime, reason: str
            was_until=iso(row.usage_until))
 
 
+class OpenRequest(NamedTuple):
+    """A right a customer's message may answer or withdraw, with its conversation's person."""
+
+    id: int
+    conversation_id: int
+    state: str
+    creator: str
+    contact_id: int | None
+    platform: str
+
+
 def open_requests(conn: Connection, conversations: set[int], contacts: set[int],
-                  *, now: datetime) -> list[Any]:
+                  *, now: datetime) -> list[OpenRequest]:
     """Rights a customer's message may speak to, in these conversations or from these
     people: requests waiting for an answer first, then grants still in force (which a
     message can withdraw)."""
-    c = Conversation.__table__.c  # type: ignore[attr-defined]
     if not conversations and not contacts:
         return []
-    query = (select(_U.id, _U.conversation_id, _U.state, _U.creator, c.contact_id, c.platform)
-             .join(Conversation.__table__, c.id == _U.conversation_id)  # type: ignore[attr-defined]
-             .where(or_(_U.state == "requested",
-                        (_U.state == "granted") & (or_(_U.usage_until.is_(None),
-                                                       _U.usage_until > now))))
-             .where(_U.conversation_id.in_(conversations) | c.contact_id.in_(contacts)))
-    rows = list(conn.execute(query))
+    # Ingest asks this for the thousands of conversations of a batch: looked up by index
+    # through plain IN lists (`bulk.select_in`), where one statement joining both keys with
+    # an OR and SQLAlchemy's expanding IN cost 10 ms a batch, and filtered here.
+    conversation = Conversation.__table__  # type: ignore[attr-defined]
+    wanted = set(conversations)
+    if contacts:
+        wanted.update(row[0] for row in bulk.select_in(
+            conn, conversation, ("id",), "contact_id", sorted(contacts)))
+    found = [row for row in bulk.select_in(
+        conn, _UGC, ("id", "conversation_id", "state", "creator", "usage_until"),
+        "conversation_id", sorted(wanted))
+        if row[2] == "requested"
+        or (row[2] == "granted" and (row[4] is None or row[4] > now))]
+    if not found:
+        return []
+    people = {row[0]: row[1:] for row in bulk.select_in(
+        conn, conversation, ("id", "contact_id", "platform"), "id",
+        sorted({row[1] for row in found}))}
+    rows = [OpenRequest(ident, conv, state, creator, *people[conv])
+            for ident, conv, state, creator, _ in found]
     return sorted(rows, key=lambda r: (r.state != "requested", r.id))
 
 
