@@ -12,6 +12,8 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# Bytecode as a wheel install leaves it, also where PYTHONDONTWRITEBYTECODE is set.
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m compileall -q workstation screens > /dev/null
 	touch $(STAMP)
 
 install: $(STAMP)

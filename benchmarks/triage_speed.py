@@ -36,6 +36,7 @@ from workstation import paths
 from workstation.rules import load
 
 sys.path.insert(0, str(Path(__file__).parent))
+import compiled  # noqa: E402
 from ingest import generate  # noqa: E402  (the same event generator as the ingest benchmark)
 
 BIN = Path(sys.executable).parent
@@ -120,6 +121,7 @@ def main() -> None:
     parser.add_argument("--distinct", type=Path, metavar="DIR",
                         help="also time a file whose texts all differ, read from DIR/*.jsonl")
     args = parser.parse_args()
+    compiled.ensure()
     with tempfile.TemporaryDirectory() as tmp:
         events, rules = Path(tmp) / "events.jsonl", Path(tmp) / "big-rules.toml"
         generate(events, args.count)
