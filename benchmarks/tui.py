@@ -59,6 +59,9 @@ from workstation.services import view_rows  # noqa: E402
 from workstation.services.views import SHIPPED  # noqa: E402
 from workstation.text import inert  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+import compiled  # noqa: E402  (benchmarks/compiled.py)
+
 AGENT = "julie"
 _ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]")
 
@@ -332,6 +335,7 @@ def main() -> None:
                         help="write the loop thread's stacks during each stall over 50 ms "
                         "(benchmarks/stall_sampler.py)")
     args = parser.parse_args()
+    compiled.ensure()
     engine = db.open_store(args.url)
     with db.read(engine) as conn:
         conversations = conn.execute(text("SELECT count(*) FROM conversation")).scalar_one()
