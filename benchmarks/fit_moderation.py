@@ -233,17 +233,7 @@ def inbox_texts() -> list[tuple[str, str]]:
     (no moderation label), filled with each product: hand-written everyday inbox messages."""
     from workstation.demo import catalogue
 
-    texts = {}
-    for scenario in catalogue.SCENARIOS:
-        if scenario.moderation:
-            continue
-        for text in scenario.openers + scenario.followups:
-            for product, price in catalogue.PRODUCTS:
-                values = {"product": product, "price": f"{price} €", "order_no": "BL-10482",
-                          "delay": "3 jours" if scenario.lang == "fr" else "3 days",
-                          "first_name": "Marie", "agent": "Julie", "city": "Nantes"}
-                texts[catalogue.fill(text, values)] = scenario.lang
-    return [(lang, text) for text, lang in texts.items()]
+    return [(lang, text) for text, lang in catalogue.everyday_messages()]
 
 
 def inbox_readings() -> dict[str, list[list[str]]]:

@@ -249,27 +249,11 @@ def test_a_frame_needs_all_its_parts() -> None:
     assert evidence == ("i know what time + close + see you then",)
 
 
-def _catalogue_messages() -> list[tuple[str, str]]:
-    """(text, lang) of the customer messages of the demo catalogue's clean scenarios (no
-    moderation label), filled with every product."""
-    found = {}
-    for scenario in catalogue.SCENARIOS:
-        if scenario.moderation:
-            continue
-        for text in scenario.openers + scenario.followups:
-            for product, price in catalogue.PRODUCTS:
-                values = {"product": product, "price": f"{price} €", "order_no": "BL-10482",
-                          "delay": "3 jours" if scenario.lang == "fr" else "3 days",
-                          "first_name": "Marie", "agent": "Julie", "city": "Nantes"}
-                found[catalogue.fill(text, values)] = scenario.lang
-    return sorted(found.items())
-
-
 def test_the_demo_catalogues_everyday_messages_are_never_flagged_toxic() -> None:
     """The guard on the toxicity models: the catalogue's hand-written inbox messages (orders,
     questions, complaints, praise, in both languages) stay clean, whatever lifts the
     models' figures on the datasets."""
-    messages = _catalogue_messages()
+    messages = catalogue.everyday_messages()
     assert len(messages) > 500
     flagged = [(text, cats) for text, lang in messages
                if (cats := TOXIC & set(categories(text, lang)))]

@@ -115,12 +115,9 @@ async def test_a_reply_that_fails_to_send_shows_failed_in_its_thread(
     app = make_app(sqlite_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_conversation(pilot, app, inbox.comment)
-        await pilot.press("r")
-        await settle(pilot, app)
-        await pilot.press("enter")
-        await settle(pilot, app)
-        await pilot.press("ctrl+s")
-        await settle(pilot, app)
+        for key in ("r", "enter", "ctrl+s"):  # reply with the first suggested template
+            await pilot.press(key)
+            await settle(pilot, app)
         assert screen.view is not None and screen.view.messages[-1].delivery == "queued"
         [row] = outbox_service.claim(sqlite_engine, worker="sender", clock=app.clock)
         outbox_service.mark_failed(sqlite_engine, row.id, "meta: (#10) outside the window",

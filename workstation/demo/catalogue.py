@@ -1203,6 +1203,23 @@ def named_product(text: str) -> tuple[str, int] | None:
     return next(p for p in PRODUCTS if p[0] == name)
 
 
+def everyday_messages() -> list[tuple[str, str]]:
+    """(text, language) of every customer message of the scenarios with no moderation label,
+    filled with each product: hand-written everyday inbox messages, which moderation must
+    leave alone (its tests and the fitting of its thresholds use them)."""
+    found: dict[str, str] = {}
+    for scenario in SCENARIOS:
+        if scenario.moderation:
+            continue
+        for text in scenario.openers + scenario.followups:
+            for product, price in PRODUCTS:
+                values = {"product": product, "price": f"{price} €", "order_no": "BL-10482",
+                          "delay": "3 jours" if scenario.lang == "fr" else "3 days",
+                          "first_name": "Marie", "agent": "Julie", "city": "Nantes"}
+                found[fill(text, values)] = scenario.lang
+    return sorted(found.items())
+
+
 # (login, display name, role, languages)
 AGENTS: tuple[tuple[str, str, str, str], ...] = (
     ("julie", "Julie Marchand", "agent", "fr,en"),
