@@ -34,6 +34,8 @@ WORKER_THREADS = 32
 """Threads for the screens' thread workers (reads and writes of the store)."""
 WORKERS_AFTER = 0.5
 """Seconds between the queue's first paint and starting the background workers."""
+PREBUILD_AFTER = 1.0
+"""Seconds after the other screens are imported before the conversation screen is built."""
 
 
 class WorkstationApp(App[None]):
@@ -101,6 +103,9 @@ class WorkstationApp(App[None]):
         siblings = siblings or [conversation_id]
         screen = self._conversation_screen
         if screen is not None and screen not in self.screen_stack:
+            if not screen.is_mounted:  # still being built ahead (`_prebuild_conversation_screen`)
+                self.call_after_refresh(self.open_conversation, conversation_id, siblings)
+                return
             screen.reopen(conversation_id, siblings)  # pushes itself once it has read
             return
         screen = ConversationScreen(conversation_id, siblings)
@@ -164,6 +169,25 @@ class WorkstationApp(App[None]):
         self.screen_stack[0].mount(AlertWatch(self.engine))
         if self._run_workers:
             self.set_timer(WORKERS_AFTER, self._start_workers)
+        self.set_timer(PREBUILD_AFTER, self._prebuild_conversation_screen)
+
+    def _prebuild_conversation_screen(self) -> None:
+        """Build the kept conversation screen while the agent reads the queue.
+
+        Composing and styling it cost the session's first `enter` about 100 ms of the loop's
+        CPU (a frame of over 100 ms under sync); installed, it is composed now and every open,
+        the first included, only fills it (`reopen`).
+        """
+        if self._conversation_screen is not None:
+            return
+        from screens.conversation_screen import ConversationScreen
+
+        screen = self._conversation_screen = ConversationScreen(0, [])
+        self.install_screen(screen, name="conversation")
+        # What `push_screen` does before showing a screen, without showing it (Textual is
+        # pinned: these are its own steps, 8.2.8): mount it, compose it, load its CSS.
+        self._get_screen(screen)
+        self._load_screen_css(screen)
 
     # The background workers (sync, send, sweeps) run in this process whenever no other
     # process leads them; they start after the first paint and stop with the app.

@@ -104,8 +104,9 @@ class ConversationScreen(ConversationActions):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        # Polling starts when the screen is shown (`_on_screen_resume`): the app builds the
+        # kept screen ahead of the first open, hidden.
         self._show_loading()
-        self._start_polling()
         self.query_one(ThreadView).focus()
 
     def _start_polling(self) -> None:

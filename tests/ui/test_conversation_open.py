@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Engine
 
 from screens.conversation_screen import ConversationScreen
@@ -204,3 +206,20 @@ async def test_the_side_panel_redraws_what_changed_elsewhere(sqlite_engine: Engi
         await settle(pilot, app)
         assert body.size.height > height
         assert "called the shop" in drawn() and "second line" in drawn()
+
+
+async def test_the_kept_screen_is_built_before_the_first_open(sqlite_engine: Engine) -> None:
+    """Composing it cost the session's first `enter` a frame of over 100 ms: the app builds
+    it, hidden, while the agent reads the queue, and the first open fills that one."""
+    inbox = build_inbox(sqlite_engine)
+    app = make_app(sqlite_engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        end = time.monotonic() + 10  # a bound, not a timing assertion
+        while app._conversation_screen is None and time.monotonic() < end:
+            await pilot.pause(0.1)
+        built = app._conversation_screen
+        assert built is not None and built not in app.screen_stack
+        await settle(pilot, app)
+        assert built.is_mounted and built.query_one(ThreadView) is not None
+        screen = await open_conversation(pilot, app, inbox.dm)
+        assert screen is built and screen.view is not None and screen.view.id == inbox.dm
