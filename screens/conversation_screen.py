@@ -108,6 +108,9 @@ class ConversationScreen(ConversationActions):
         # kept screen ahead of the first open, hidden.
         self._show_loading()
         self.query_one(ThreadView).focus()
+        # Mounting styled every widget with the app's CSS as it is now: the first resume
+        # need not do it again (a third of the session's first open).
+        self._styled_with = getattr(self.app, "_css_update_count", None)
 
     def _start_polling(self) -> None:
         # One short timer for both reading and renewing, stopped while the screen is hidden.
