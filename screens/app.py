@@ -180,9 +180,9 @@ class WorkstationApp(App[None]):
         """
         if self._conversation_screen is not None:
             return
-        from screens.conversation_screen import ConversationScreen
+        from screens.conversation_screen import AHEAD, ConversationScreen
 
-        screen = self._conversation_screen = ConversationScreen(0, [])
+        screen = self._conversation_screen = ConversationScreen(AHEAD, [])
         self.install_screen(screen, name="conversation")
         # What `push_screen` does before showing a screen, without showing it (Textual is
         # pinned: these are its own steps, 8.2.8): mount it, compose it, load its CSS.

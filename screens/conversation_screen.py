@@ -36,6 +36,8 @@ from workstation.text import inert
 
 POLL_SECONDS = 2.0
 """How often the open conversation is read again (a few milliseconds)."""
+AHEAD = 0
+"""The conversation id of a screen built before any conversation is opened (ids start at 1)."""
 RENEW_SECONDS = actions.LEASE.total_seconds() / 3
 """How often the claim is renewed while the screen is open."""
 PUSH_WAIT = 0.05
@@ -94,8 +96,10 @@ class ConversationScreen(ConversationActions):
 
     def compose(self) -> ComposeResult:
         app = self.workstation
-        # Start reading at once: the store answers while the widgets are being mounted.
-        self._load(self.conversation_id)
+        # Start reading at once: the store answers while the widgets are being mounted (a
+        # screen built ahead of any open has nothing to read yet).
+        if self.conversation_id != AHEAD:
+            self._load(self.conversation_id)
         yield ConversationHeader(id="conversation-header")
         with Horizontal(id="conversation-body"):
             yield ThreadView(id="thread")

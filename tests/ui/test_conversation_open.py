@@ -215,11 +215,15 @@ async def test_the_kept_screen_is_built_before_the_first_open(sqlite_engine: Eng
     app = make_app(sqlite_engine)
     async with app.run_test(size=(80, 24)) as pilot:
         end = time.monotonic() + 10  # a bound, not a timing assertion
-        while app._conversation_screen is None and time.monotonic() < end:
-            await pilot.pause(0.1)
+        started: set[str] = set()  # the thread workers seen while it is built
+        while not (app._conversation_screen and app._conversation_screen.is_mounted) \
+                and time.monotonic() < end:
+            started.update(w.group for w in app.workers)
+            await pilot.pause(0.01)
         built = app._conversation_screen
         assert built is not None and built not in app.screen_stack
-        await settle(pilot, app)
         assert built.is_mounted and built.query_one(ThreadView) is not None
+        assert "conversation-load" not in started  # built ahead, it has nothing to read
+        await settle(pilot, app)
         screen = await open_conversation(pilot, app, inbox.dm)
         assert screen is built and screen.view is not None and screen.view.id == inbox.dm
