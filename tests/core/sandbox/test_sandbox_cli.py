@@ -32,8 +32,8 @@ def test_bad_flags_exit_2_with_one_line(argv: list[str], message: str,
 def test_the_command_serves_live_traffic_until_stopped() -> None:
     env = {**os.environ, "WORKSTATION_SANDBOX_TOKEN": "cli-token"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "workstation.cli", "sandbox", "--port", "0", "--rate", "1200",
-         "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
+        [sys.executable, "-X", "faulthandler", "-m", "workstation.cli", "sandbox", "--port", "0",
+         "--rate", "1200", "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert process.stdout is not None
         banner = process.stdout.readline()
@@ -55,7 +55,12 @@ def test_the_command_serves_live_traffic_until_stopped() -> None:
         assert me.status_code == 200
     finally:
         process.send_signal(signal.SIGINT)
-        # A bound on a hung sandbox, not a timing assertion: stopping joins the traffic
-        # thread (up to 5 s) and the HTTP loop, and 10 s ran out twice under CI's load.
-        process.wait(timeout=30)
+        try:  # a bound on a hung sandbox, not a timing assertion
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            # It hung three times in full CI runs under load, never alone: SIGABRT makes
+            # faulthandler print every thread's stack to the test's captured stderr.
+            process.send_signal(signal.SIGABRT)
+            process.wait(timeout=10)
+            raise
     assert process.returncode == 130
