@@ -33,7 +33,11 @@ def test_the_command_serves_live_traffic_until_stopped() -> None:
     env = {**os.environ, "WORKSTATION_SANDBOX_TOKEN": "cli-token"}
     process = subprocess.Popen(
         [sys.executable, "-X", "faulthandler", "-m", "workstation.cli", "sandbox", "--port", "0",
-         "--rate", "1200", "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env)
+         "--rate", "1200", "--seed", "3"], stdout=subprocess.PIPE, text=True, env=env,
+        # A suite started in the background (`cmd &` in a script) runs with SIGINT ignored,
+        # and an ignored signal stays ignored across exec: the sandbox never heard the ^C
+        # below (faulthandler showed it still waiting). Give it the terminal's default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert process.stdout is not None
         banner = process.stdout.readline()
@@ -58,8 +62,7 @@ def test_the_command_serves_live_traffic_until_stopped() -> None:
         try:  # a bound on a hung sandbox, not a timing assertion
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            # It hung three times in full CI runs under load, never alone: SIGABRT makes
-            # faulthandler print every thread's stack to the test's captured stderr.
+            # SIGABRT makes faulthandler print every thread's stack to the captured stderr.
             process.send_signal(signal.SIGABRT)
             process.wait(timeout=10)
             raise
