@@ -125,3 +125,17 @@ def identity(args: argparse.Namespace, engine: Any) -> str:
     from ..services.agents import identify
 
     return identify(engine, name)
+
+
+def print_record(data: dict[str, Any], *, as_json: bool, limit: int = 600) -> None:
+    """One record of `show`: a JSON object, or a line per field with the untrusted text inert."""
+    import json
+
+    from ..text import inert
+
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False))
+        return
+    for key, item in data.items():
+        shown = json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else item
+        print(inert(f"{key:<16} {shown}", limit=limit))

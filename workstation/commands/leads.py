@@ -9,7 +9,9 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_USAGE, UsageError, identity, positive, since, store
+from .common import (
+    EXIT_OK, EXIT_USAGE, UsageError, identity, positive, print_record, since, store,
+)
 
 _STAGES = ("new", "qualifying", "qualified", "hot", "customer", "lost")
 _CSV = ("id", "conversation_id", "stage", "platform", "campaign", "promo_codes", "owner",
@@ -98,7 +100,6 @@ def list_command(args: argparse.Namespace) -> int:
 
 def show(args: argparse.Namespace) -> int:
     from ..services.leads import for_conversation, get
-    from ..text import inert
 
     engine = store(args)
     lead = _call(get, engine, args.lead)
@@ -110,12 +111,7 @@ def show(args: argparse.Namespace) -> int:
         data["reminders"] = {"sent": panel.reminders_sent,
                              "next": panel.next_reminder.isoformat()
                              if panel.next_reminder else None}
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False))
-        return EXIT_OK
-    for key, item in data.items():
-        shown = json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else item
-        print(inert(f"{key:<16} {shown}", limit=400))
+    print_record(data, as_json=args.json, limit=400)
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .common import EXIT_OK, UsageError, identity, positive, store
+from .common import EXIT_OK, UsageError, identity, positive, print_record, store
 
 _STATUSES = ("requested", "granted", "expired", "refused", "revoked")
 _CSV = ("id", "status", "platform", "kind", "origin_id", "origin_url", "media", "creator",
@@ -144,15 +144,8 @@ def export(args: argparse.Namespace) -> int:
 
 def show(args: argparse.Namespace) -> int:
     from ..services.ugc_rights import get
-    from ..text import inert
 
-    data = _call(get, store(args), args.right).to_json()
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False))
-        return EXIT_OK
-    for key, item in data.items():
-        shown = json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else item
-        print(inert(f"{key:<16} {shown}", limit=600))
+    print_record(_call(get, store(args), args.right).to_json(), as_json=args.json)
     return EXIT_OK
 
 
