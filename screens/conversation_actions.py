@@ -25,10 +25,13 @@ from screens.modals.note_modal import NoteModal
 from screens.modals.resolve_modal import ResolveModal
 from screens.modals.snooze_modal import SnoozeChoice, SnoozeModal
 from screens.modals.tag_modal import TagChange, TagModal
+from screens.modals.ugc_modal import CHOICES as UGC_CHOICES
+from screens.modals.ugc_modal import UgcChoice, UgcModal
 from screens.widgets import conversation_format as fmt
 from screens.widgets.thread_view import ThreadView
 from workstation.permissions import PermissionDenied
 from workstation.services import conversations as actions
+from workstation.services import ugc_rights
 from workstation.services.conversation_view import ConversationView
 from workstation.services.replies import ReplyError
 from workstation.text import inert
@@ -37,12 +40,12 @@ if TYPE_CHECKING:
     from screens.app import WorkstationApp
 
 REFUSED = (actions.ActionError, actions.NotFound, actions.ClaimHeld, ReplyError,
-           PermissionDenied)
+           PermissionDenied, ugc_rights.UgcError)
 """What the services raise when an action cannot be done as asked: told, not crashed on."""
 
 
 class ConversationActions(Screen[None]):
-    """Escalate, resolve and go on, assign, hide, delete, ban, tag, snooze, note."""
+    """Escalate, resolve and go on, assign, hide, delete, ban, tag, snooze, note, UGC rights."""
 
     @dataclass
     class ActionDone(Message):
@@ -235,6 +238,39 @@ class ConversationActions(Screen[None]):
                                                  actor=app.agent, clock=app.clock))
         self.app.push_screen(NoteModal(), written)
 
+    def action_ugc(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        right = view.ugc
+        if right is None:
+            self.notify("Nobody was asked for rights to reuse content in this conversation.",
+                        markup=False)
+            return
+        if right.status not in UGC_CHOICES:
+            self.notify(f"UGC rights #{right.id} are {right.status}: nothing to record.",
+                        markup=False)
+            return
+        app = self.workstation
+
+        def chosen(choice: UgcChoice | None) -> None:
+            if choice is None:
+                return
+            change = {
+                "grant": ("UGC rights granted.", partial(_grant, app, right.id, choice.text)),
+                "refuse": ("UGC rights refused.", partial(
+                    ugc_rights.refuse, app.engine, right.id, actor=app.agent, clock=app.clock)),
+                "revoke": ("UGC rights revoked: take the content down.", partial(
+                    ugc_rights.revoke, app.engine, right.id, actor=app.agent,
+                    reason=choice.text, clock=app.clock)),
+                "credit": ("Credit changed.", partial(
+                    ugc_rights.set_credit, app.engine, right.id, choice.text, actor=app.agent,
+                    clock=app.clock)),
+            }
+            done, call = change[choice.action]
+            self._act(done, call)
+        self.app.push_screen(UgcModal(right), chosen)
+
     # -- running actions ----------------------------------------------------------------
 
     def _act(self, done: str, call: Callable[[], object]) -> None:
@@ -250,3 +286,11 @@ class ConversationActions(Screen[None]):
             self.post_message(self.ActionFailed(str(exc)))
             return
         self.post_message(self.ActionDone(done))
+
+
+def _grant(app: WorkstationApp, right_id: int, credit: str) -> None:
+    # flows.toml says for how long a yes holds; read here, in the worker, not on the loop.
+    from workstation.leads import config
+
+    ugc_rights.grant(app.engine, right_id, actor=app.agent, credit=credit,
+                     months=config.current().ugc_usage_months, clock=app.clock)

@@ -69,6 +69,8 @@ class ConversationScreen(ConversationActions):
         Binding("t", "tag", "Tag", show=False, id="conversation.tag"),
         Binding("s", "snooze", "Snooze", show=False, id="conversation.snooze"),
         Binding("n", "note", "Note", show=False, id="conversation.note"),
+        Binding("u", "ugc", "UGC rights", show=False, id="conversation.ugc",
+                tooltip="Record the creator's answer about reusing their content"),
         Binding("left_square_bracket", "sibling(-1)", "Previous", show=False, key_display="[",
                 id="conversation.previous"),
         Binding("right_square_bracket", "sibling(1)", "Next", show=False, key_display="]",

@@ -1,7 +1,7 @@
 """The side panel of a conversation: who the customer is and where the thread stands.
 
-Contact (followers, VIP, banned, past conversations), lead stage, tags, the SLA timer,
-routing and escalation, assignee and who is viewing, and the team's internal notes. One
+Contact (followers, VIP, banned, past conversations), lead stage, UGC rights, tags, the SLA
+timer, routing and escalation, assignee and who is viewing, and the team's internal notes. One
 `Static` of assembled `Content`; nothing in it is markup.
 """
 
@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from workstation.services.conversation_view import ConversationView
 from workstation.services.leads import LeadPanel, answer_text
+from workstation.services.ugc_rights import UgcRight
 from workstation.text import inert
 
 from . import conversation_format as fmt
@@ -146,6 +147,8 @@ def panel(view: ConversationView, now: datetime) -> Content:
         lines.append(Content.assemble(_title("Viewing "), ("nobody", "dim")))
     if view.lead is not None:
         lines.extend(_lead(view.lead, now))
+    if view.ugc is not None:
+        lines.extend(_ugc(view.ugc, now))
     lines.append(Content.assemble(_title("Tags "), (" ".join(inert(t, limit=32)
                                                              for t in view.tags) or "none")))
     if view.intents:
@@ -185,4 +188,33 @@ def _lead(panel: LeadPanel, now: datetime) -> list[Content]:
         sent = f" ({panel.reminders_sent} sent)" if panel.reminders_sent else ""
         lines.append(Content.assemble(("  reminder ", "dim"), fmt.ago(panel.next_reminder, now),
                                       (sent, "dim")))
+    return lines
+
+
+_UGC_STYLE = {"requested": "$warning", "granted": "$success", "expired": "dim",
+              "refused": "dim", "revoked": "bold $error"}
+
+
+def _ugc(right: UgcRight, now: datetime) -> list[Content]:
+    """Where the rights to reuse the customer's content stand, and what `u` can record."""
+    status = Content.assemble(_title("UGC "), (right.status, _UGC_STYLE.get(right.status, "")))
+    if right.status == "requested":
+        lines = [status.append(Content.assemble((f" {fmt.ago(right.requested_at, now)}",
+                                                  "dim"))),
+                 Content.assemble(("  u to record their answer", "dim"))]
+    elif right.status == "granted" and right.usage_until is not None:
+        lines = [status.append(Content.assemble(
+            (f" until {fmt.local(right.usage_until)}", "dim")))]
+    elif right.status == "revoked" and right.revoked_at is not None:
+        lines = [status.append(Content.assemble((f" {fmt.ago(right.revoked_at, now)}", "dim"))),
+                 Content.assemble(("  take the content down", "$error"))]
+    else:
+        lines = [status]
+    if right.credit and right.status in ("granted", "expired"):
+        lines.append(Content.assemble(("  credit ", "dim"), inert(right.credit, limit=40)))
+    if right.media:
+        count, kind = len(right.media), inert(str(right.media[0].get("type") or "file"),
+                                              limit=12)
+        lines.append(Content.assemble((f"  {count} {kind}{'s' if count > 1 else ''} shared",
+                                       "dim")))
     return lines

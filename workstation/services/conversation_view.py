@@ -28,7 +28,7 @@ from workstation.models import (
     Post,
 )
 
-from . import leads
+from . import leads, ugc_rights
 from .claims import Claim
 from .drafts import DraftState, read_draft
 from .notes import NoteView, list_notes
@@ -169,6 +169,8 @@ class ConversationView:
     post: PostView | None
     contact: ContactView | None
     lead: leads.LeadPanel | None
+    ugc: ugc_rights.UgcRight | None
+    """The rights asked to reuse what the customer shared, if they were asked."""
     notes: tuple[NoteView, ...]
     messages: tuple[MessageView, ...]
     earlier: int
@@ -249,6 +251,7 @@ def load(engine: Engine, conversation_id: int, *, agent: str, clock: Clock = utc
                           row.post_campaign) if row.post_external_id is not None else None,
             contact=_contact(conn, row, conversation_id),
             lead=leads.panel(conn, conversation_id),
+            ugc=ugc_rights.of_conversation(conn, conversation_id, now),
             notes=list_notes(conn, conversation_id), messages=messages, earlier=earlier,
             draft=read_draft(conn, conversation_id, agent),
         )

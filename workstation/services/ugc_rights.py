@@ -375,3 +375,11 @@ def get(engine: Engine, request_id: int, *, clock: Clock = utcnow) -> UgcRight:
     if row is None:
         raise UgcError(f"no UGC right #{request_id}")
     return _right(row, clock())
+
+
+def of_conversation(conn: Connection, conversation_id: int, now: datetime) -> UgcRight | None:
+    """The conversation's newest right (asked once per conversation: at most one as a rule),
+    for the conversation screen's side panel."""
+    row = conn.execute(select(_UGC).where(_U.conversation_id == conversation_id)
+                       .order_by(_U.id.desc()).limit(1)).one_or_none()
+    return _right(row, now) if row is not None else None
