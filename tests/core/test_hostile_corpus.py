@@ -4,6 +4,7 @@ crashes, nothing is interpreted, nothing is lost."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 from tests import hostile_corpus as corpus
 from workstation import audit, db
 from workstation.cli import main
+from workstation.clock import FrozenClock
 from workstation.events import storable
 from workstation.services import conversations as cs
 from workstation.services import replies
@@ -76,10 +78,13 @@ def test_template_looking_names_fill_slots_literally(engine: Engine, author: str
     event = next(e for e in corpus.committed() if e["id"] == author)
     name = event["author"]["name"]
     template = "complaint-dm" if event["kind"] == "dm" else "complaint"
-    draft = replies.compose(engine, conv, template, lang="en")
+    # The corpus is dated: a reply is judged at its time, not today's (the platforms' reply
+    # windows close a day or a week after the customer's message).
+    clock = FrozenClock(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
+    draft = replies.compose(engine, conv, template, lang="en", clock=clock)
     assert name in draft.text
     assert "<class" not in draft.text and "{agent}" not in draft.text.replace(name, "")
-    sent = replies.send_reply(engine, draft)
+    sent = replies.send_reply(engine, draft, clock=clock)
     assert sent.text == draft.text
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from workstation import db
-from workstation.clock import FrozenClock
+from workstation.clock import FrozenClock, utcnow
 from workstation.models import Agent, Contact, Conversation, Message
 from workstation.replies import templates
 from workstation.replies.templates import Registry
@@ -104,3 +104,16 @@ def agent(engine: Engine) -> str:
             "languages": "en,fr", "capacity": 20, "active": True, "created_at": NOW,
         })
     return "camille"
+
+
+@pytest.fixture
+def recent(make_thread: ThreadFactory) -> ThreadFactory:
+    """`make_thread` with the customer's message half an hour before the real now: for the
+    command line, which judges a reply by today's clock (the platforms' reply windows close a
+    day or a week after the customer wrote), where the tests' NOW would soon be too old."""
+
+    def make(**fields: Any) -> int:
+        fields.setdefault("inbound_at", utcnow() - timedelta(minutes=30))
+        return make_thread(**fields)
+
+    return make

@@ -128,11 +128,12 @@ def test_the_bots_second_drafted_dm_to_a_comment_is_cancelled_with_the_reason(
 
 
 def test_the_command_line_says_where_a_dm_goes_and_why_one_cannot(
-    engine: Engine, store_url: str, make_thread: ThreadFactory,
+    engine: Engine, store_url: str, recent: ThreadFactory,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from workstation.cli import main
 
+    make_thread = recent  # the command line judges a reply by today's clock
     conv = make_thread(platform="instagram", kind="comment")
     args = ["--db", store_url, "reply", str(conv), "--dm", "--text"]
     assert main([*args, "We wrote to you privately."]) == 0

@@ -1,4 +1,7 @@
-"""`workstation reply`, `workstation outbox` and `workstation templates`: output and exit codes."""
+"""`workstation reply`, `workstation outbox` and `workstation templates`: output and exit codes.
+
+The threads are `recent`: the command line judges a reply by today's clock.
+"""
 
 from __future__ import annotations
 
@@ -20,10 +23,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_dry_run_shows_the_reply_and_queues_nothing(
-    engine: Engine, store_url: str, make_thread: ThreadFactory, agent: str,
+    engine: Engine, store_url: str, recent: ThreadFactory, agent: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    conv = make_thread(lang="fr")
+    conv = recent(lang="fr")
     code, out, err = run(capsys, "--db", store_url, "reply", str(conv), "--template",
                          "where-is-my-order", "--agent", agent, "--dry-run", "--seed", "1")
     assert (code, err) == (0, "")
@@ -33,10 +36,10 @@ def test_dry_run_shows_the_reply_and_queues_nothing(
 
 
 def test_reply_queues_and_outbox_lists_and_cancels(
-    engine: Engine, store_url: str, make_thread: ThreadFactory,
+    engine: Engine, store_url: str, recent: ThreadFactory,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    conv = make_thread(kind="dm")
+    conv = recent(kind="dm")
     code, out, _ = run(capsys, "--db", store_url, "reply", str(conv), "--template",
                        "order-status", "--slot", "order_no=BL-10482", "--slot", "delay=2 days",
                        "--key", "abc")
@@ -54,9 +57,9 @@ def test_reply_queues_and_outbox_lists_and_cancels(
 
 
 def test_a_refused_reply_exits_1_with_its_reasons(
-    store_url: str, make_thread: ThreadFactory, capsys: pytest.CaptureFixture[str],
+    store_url: str, recent: ThreadFactory, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    conv = make_thread(kind="dm")
+    conv = recent(kind="dm")
     code, out, err = run(capsys, "--db", store_url, "reply", str(conv), "--template",
                          "order-status")
     assert code == 1
@@ -74,10 +77,10 @@ def test_a_refused_reply_exits_1_with_its_reasons(
     ([], "give --template ID"),
 ])
 def test_usage_errors_exit_2(
-    store_url: str, make_thread: ThreadFactory, capsys: pytest.CaptureFixture[str],
+    store_url: str, recent: ThreadFactory, capsys: pytest.CaptureFixture[str],
     args: list[str], message: str,
 ) -> None:
-    conv = make_thread()
+    conv = recent()
     code, _, err = run(capsys, "--db", store_url, "reply", str(conv), *args)
     assert code == 2 and message in err, err
     code, _, err = run(capsys, "--db", store_url, "reply", "4242", "--template", "complaint")
@@ -85,9 +88,9 @@ def test_usage_errors_exit_2(
 
 
 def test_hostile_names_print_inert_and_stay_literal(
-    store_url: str, make_thread: ThreadFactory, capsys: pytest.CaptureFixture[str],
+    store_url: str, recent: ThreadFactory, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    conv = make_thread(name="{agent}\x1b]52;c;ZXZpbA==\x07 [b]x[/b]")
+    conv = recent(name="{agent}\x1b]52;c;ZXZpbA==\x07 [b]x[/b]")
     code, out, _ = run(capsys, "--db", store_url, "reply", str(conv), "--template",
                        "thanks-praise", "--dry-run", "--json")
     assert code == 0 and "\x1b" not in out

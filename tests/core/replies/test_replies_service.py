@@ -153,19 +153,20 @@ def test_bot_question_budget_counts_earlier_bot_messages(
 
 
 def test_an_edited_text_replaces_the_rendering_and_is_checked(
-    engine: Engine, make_thread: ThreadFactory, registry: Registry,
+    engine: Engine, make_thread: ThreadFactory, registry: Registry, clock: FrozenClock,
 ) -> None:
     conv = make_thread()
     draft = replies.compose(engine, conv, "complaint", text="Hi! Email us at x@gmail.com",
-                            registry=registry)
+                            registry=registry, clock=clock)
     assert draft.template_id == "complaint" and draft.keys == {}
     assert [v.code for v in draft.violations] == ["private_data.email"]
-    rendered = replies.compose(engine, conv, "order-status", registry=registry, seed=1)
+    rendered = replies.compose(engine, conv, "order-status", registry=registry, seed=1,
+                               clock=clock)
     edited = replies.compose(engine, conv, "order-status", registry=registry, seed=1,
-                             text=rendered.text + " :)")
+                             text=rendered.text + " :)", clock=clock)
     assert edited.reasons == ["the text still shows ‹order_no›"]
     fixed = replies.compose(engine, conv, "order-status", registry=registry, seed=1,
-                            text=rendered.text.replace("‹order_no›", "BL-7"))
+                            text=rendered.text.replace("‹order_no›", "BL-7"), clock=clock)
     assert fixed.sendable
 
 
