@@ -20,49 +20,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def check(args: argparse.Namespace) -> int:
-    from ..replies.guardrail_config import GuardrailConfigError, load_config_file
-    from ..rules import RulesError, default_path, load
+    from ..rules import default_path
+    from ..rules.check import check_file
     from ..text import inert
 
     path = args.file or default_path()
-    problems: list[str] = []
-    flow_ids, flow_problems = _flow_ids(args.flows)
-    try:
-        ruleset = load(path, template_ids=_template_ids(), flow_ids=flow_ids)
-    except RulesError as exc:
-        problems.extend(exc.problems)
-    problems.extend(flow_problems)
-    try:
-        load_config_file(path)
-    except GuardrailConfigError as exc:
-        problems.extend(line for line in exc.lines if line not in problems)
-    except OSError:
-        pass  # already reported by the rules loader
+    ruleset, problems = check_file(path, flows=args.flows)
     for problem in problems:
         print(inert(problem), file=sys.stderr)
-    if problems:
+    if ruleset is None:
         return EXIT_USAGE
     print(f"{path}: ok ({len(ruleset.intents)} intents, {len(ruleset.rules)} rules, "
           f"{len(ruleset.sla)} SLA policies)")
     return EXIT_OK
-
-
-def _flow_ids(path: Path | None) -> tuple[set[str] | None, list[str]]:
-    """The qualifier flows rules may name, or the flows file's problems (a qualifier cannot
-    be checked against a file that does not load)."""
-    from ..leads.config import FlowsError, default_path, load
-
-    try:
-        return set(load(path or default_path()).flows), []
-    except FlowsError as exc:
-        return None, list(exc.problems)
-
-
-def _template_ids() -> set[str] | None:
-    """The reply templates rules may name (None when the templates cannot be read)."""
-    from ..replies import templates
-
-    try:
-        return set(templates.load().ids())
-    except Exception:  # broken templates are `templates check`'s to report
-        return None
