@@ -69,6 +69,8 @@ class ConversationScreen(ConversationActions):
         Binding("t", "tag", "Tag", show=False, id="conversation.tag"),
         Binding("s", "snooze", "Snooze", show=False, id="conversation.snooze"),
         Binding("n", "note", "Note", show=False, id="conversation.note"),
+        Binding("R", "rule", "Rule", show=False, id="conversation.rule",
+                tooltip="New rule from the selected message (supervisor)"),
         Binding("left_square_bracket", "sibling(-1)", "Previous", show=False, key_display="[",
                 id="conversation.previous"),
         Binding("right_square_bracket", "sibling(1)", "Next", show=False, key_display="]",
