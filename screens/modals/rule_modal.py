@@ -10,6 +10,7 @@ closes only once the rule is in the file, and shows why when it is not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import Engine
@@ -44,6 +45,16 @@ class RuleSource:
     platform: str
     kind: str
     lang: str
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be said: relative to the working directory or home."""
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
 
 
 class RuleModal(ModalScreen["service.AddedRule | None"]):
@@ -150,7 +161,7 @@ class RuleModal(ModalScreen["service.AddedRule | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#rule-words", Input).focus()
-        status = self._editor.writable or f"appended to {self._editor.path}"
+        status = self._editor.writable or f"appended to {_shown(self._editor.path)}"
         self._status(status, error=bool(self._editor.writable))
         self._preview(self.draft())
 
