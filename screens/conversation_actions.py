@@ -23,6 +23,7 @@ from screens.modals.confirm_modal import ConfirmModal
 from screens.modals.escalate_modal import EscalateModal, Escalation
 from screens.modals.note_modal import NoteModal
 from screens.modals.resolve_modal import ResolveModal
+from screens.modals.rule_modal import RuleModal, RuleSource
 from screens.modals.snooze_modal import SnoozeChoice, SnoozeModal
 from screens.modals.tag_modal import TagChange, TagModal
 from screens.modals.ugc_modal import CHOICES as UGC_CHOICES
@@ -30,7 +31,9 @@ from screens.modals.ugc_modal import UgcChoice, UgcModal
 from screens.widgets import conversation_format as fmt
 from screens.widgets.thread_view import ThreadView
 from workstation.permissions import PermissionDenied
+from workstation.rules.load import RulesError
 from workstation.services import conversations as actions
+from workstation.services import rules as rule_service
 from workstation.services import ugc_rights
 from workstation.services.conversation_view import ConversationView
 from workstation.services.replies import ReplyError
@@ -65,6 +68,13 @@ class ConversationActions(Screen[None]):
     @dataclass
     class AgentsListed(Message):
         agents: tuple[actions.AgentView, ...]
+
+    @dataclass
+    class RuleEditorReady(Message):
+        """The rules file and the recent inbox are read: the rule dialog can open."""
+
+        editor: rule_service.EditorContext
+        source: RuleSource
 
     def __init__(self) -> None:
         super().__init__()
@@ -270,6 +280,47 @@ class ConversationActions(Screen[None]):
             done, call = change[choice.action]
             self._act(done, call)
         self.app.push_screen(UgcModal(right), chosen)
+
+    def action_rule(self) -> None:
+        view = self.view
+        if view is None:  # still reading it: a few milliseconds
+            return
+        message = self.query_one(ThreadView).selected
+        if message is None or message.direction != "in":
+            self.notify("Select a customer's message (j/k) to make a rule from it.",
+                        markup=False, severity="warning")
+            return
+        self._open_rule_editor(RuleSource(view.id, message.text, view.platform, view.kind,
+                                          view.lang))
+
+    @work(thread=True, exclusive=True, group="conversation-rule", exit_on_error=False,
+          description="Read the rules file and the recent inbox")
+    def _open_rule_editor(self, source: RuleSource) -> None:
+        app = self.workstation
+        try:
+            rule_service.require_edit(app.engine, app.agent, clock=app.clock,
+                                      conversation_id=source.conversation_id)
+            context = rule_service.editor_context(app.engine)
+        except PermissionDenied as exc:
+            self.post_message(self.ActionFailed(f"New rule: {exc}"))
+            return
+        except (RulesError, OSError) as exc:
+            self.post_message(self.ActionFailed(f"New rule: the rules file in force does not "
+                                                f"load, fix it first: {exc}"))
+            return
+        self.post_message(self.RuleEditorReady(context, source))
+
+    @on(RuleEditorReady)
+    def edit_rule(self, event: RuleEditorReady) -> None:
+        app = self.workstation
+
+        def saved(added: rule_service.AddedRule | None) -> None:
+            if added is not None:
+                self.post_message(self.ActionDone(
+                    f"Rule {added.name!r} added to {added.path} ({added.rules} rules): in force"
+                    " for the next messages."))
+        self.app.push_screen(RuleModal(app.engine, app.agent, app.clock, event.editor,
+                                       event.source), saved)
 
     # -- running actions ----------------------------------------------------------------
 

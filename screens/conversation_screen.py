@@ -71,6 +71,8 @@ class ConversationScreen(ConversationActions):
         Binding("n", "note", "Note", show=False, id="conversation.note"),
         Binding("u", "ugc", "UGC rights", show=False, id="conversation.ugc",
                 tooltip="Record the creator's answer about reusing their content"),
+        Binding("R", "rule", "Rule", show=False, id="conversation.rule",
+                tooltip="New rule from the selected message (supervisor)"),
         Binding("left_square_bracket", "sibling(-1)", "Previous", show=False, key_display="[",
                 id="conversation.previous"),
         Binding("right_square_bracket", "sibling(1)", "Next", show=False, key_display="]",

@@ -66,6 +66,28 @@ def load(path: Path | None = None, *, template_ids: Iterable[str] | None = None,
     """
     path = path or default_path()
     source, data = tomllines.read(path, RulesError)
+    return _build(path, source, data, template_ids, flow_ids)
+
+
+def parse(source: str, path: Path, *, template_ids: Iterable[str] | None = None,
+          flow_ids: Iterable[str] | None = None) -> RuleSet:
+    """`load` for a text not (yet) on disk: what the file `path` would give if it held
+    `source` (the rule editor previews a rule this way before writing anything).
+
+    Raises:
+        RulesError: the text is not TOML or breaks the schema (lines are `source`'s).
+    """
+    import tomllib
+
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError([f"{path}:{tomllines.syntax_error_line(exc)}: {exc}"]) from None
+    return _build(path, source, data, template_ids, flow_ids)
+
+
+def _build(path: Path, source: str, data: dict[str, Any], template_ids: Iterable[str] | None,
+           flow_ids: Iterable[str] | None) -> RuleSet:
     loader = _Loader(data, set(template_ids) if template_ids is not None else None,
                      set(flow_ids) if flow_ids is not None else None)
     ruleset = loader.build(path)
