@@ -285,6 +285,47 @@ def test_hostile_words_are_markers_for_the_models(text: str, lang: str,
     assert "harassment" not in reading.hits  # a marker, never a rule on its own
 
 
+@pytest.mark.parametrize(("text", "lang", "category"), [
+    ("@dave 2 mongol", "en", "harassment"),  # a French tweet read as English
+    ("@dave tu es un gros mongol", "pt", "harassment"),
+    ("@dave sale arabe", "en", "hate"),
+    ("sales juifs", "fr", "hate"),
+    ("@dave putain", "en", "profanity"),
+])
+def test_french_insults_are_heard_whatever_the_language_found(text: str, lang: str,
+                                                              category: str) -> None:
+    assert category in categories(text, lang)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("café con leche por favor", "es"),  # "con" is Spanish for "with"
+    ("ma commande est encore en retard", "fr"),  # "retard" is French for a delay
+    ("le livreur est en retard", "fr"),
+])
+def test_words_ordinary_in_another_language_are_not_insults_there(text: str,
+                                                                 lang: str) -> None:
+    reading = moderation.read(text, lang)
+    assert not moderation.cued(reading.features)
+    assert categories(text, lang) == ()
+
+
+@pytest.mark.parametrize(("text", "lang", "insult"), [
+    ("je m'attarde sur le torréfacteur", "fr", False),  # s'attarder: to linger
+    ("il s'est attardé sur les détails", "fr", False),
+    ("je ne m'y suis pas attardé", "fr", False),
+    ("tu t'es attardé au comptoir", "fr", False),
+    ("t'es attardé ou quoi", "fr", True),
+    ("un latte au caramel salé", "fr", False),  # salty, spelt as "sale" once folded
+    ("la tasse était sale", "fr", False),
+    ("un avis bien salé sur Google", "fr", False),
+])
+def test_homographs_read_by_their_neighbour(text: str, lang: str, insult: bool) -> None:
+    reading = moderation.read(text, lang)
+    assert ("harassment" in reading.hits) == insult
+    assert "sale" not in reading.words and "_dem_" not in reading.features
+    assert bool(TOXIC & set(categories(text, lang))) == insult
+
+
 def test_word_beginnings_are_never_a_gates_evidence() -> None:
     assert moderation.not_evidence("attar~")
     assert not moderation.not_evidence("attarde")

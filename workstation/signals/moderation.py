@@ -12,6 +12,9 @@ can map them to verdicts and an agent can read why. English and French, in three
    phrase groups that name a category only together: hate is a protected group plus an
    exclusion or generalisation ("run by immigrants" + "typical"), a threat "I know what
    time you close" + "see you then". A scam asks for a keyword in quotes ("DM me "HOW"").
+   Each language's lists are heard in the other's text too (a short French tweet is often
+   found to be English), but for words that are ordinary words elsewhere ("con", "retard");
+   a few homographs are read by their neighbour ("il s'attarde", "un caramel salé").
 2. Private data (`pii.py`) found by pattern and validated (e-mail, phone, postal address,
    card by Luhn, IBAN by mod 97, French social security number by its key); the nearest owner
    word before it says whose: "my" gives `pii_self`; "le numéro de Julie" `doxxing`.
@@ -113,13 +116,24 @@ class _Lexicon:
     def __init__(self, data: dict[str, Any]) -> None:
         self.targets = {k: frozenset(v) for k, v in data["targets"].items()}
         self.kinds: dict[str, dict[str, frozenset[str]]] = {}
-        for code in ("en", "fr"):  # French text also hears English swearing, not vice versa
+        # Each language hears the other's swearing (weak insults aside: anger at a brand), so
+        # "@user sale arabe", read as English for want of evidence, still insults; but not
+        # words that are ordinary elsewhere ("con" is Spanish for "with", "retard" French
+        # for a delay).
+        elsewhere = {lang: frozenset(words) for lang, words in data["homographs"].items()}
+        for code in ("en", "fr"):
             table: dict[str, set[str]] = {}
             for kind in ("profanity", "insult", "insult_weak", "hostile"):
-                for lang in {"en", code} if kind != "insult_weak" else {code}:
+                for lang in ("en", "fr") if kind != "insult_weak" else (code,):
                     for word in data[kind][lang]:
-                        table.setdefault(word, set()).add(kind)
+                        if lang == code or word not in elsewhere[lang]:
+                            table.setdefault(word, set()).add(kind)
             self.kinds[code] = {w: frozenset(k) for w, k in table.items()}
+        # Words whose reading depends on their neighbour: "s'attarde" lingers where
+        # "attardé" insults; "sale" before a noun is a slur's, after it a dirty cup.
+        self.verbs = {code: data["verbs"].get(code, {}) for code in self.kinds}
+        self.postposed = {code: data["postposed"].get(code, {}) for code in self.kinds}
+        self.function = {code: frozenset(data["function"].get(code, ())) for code in self.kinds}
         # swear words sought inside longer tokens ("#dogshit"), per language as for `kinds`
         self.stems = {code: tuple(dict.fromkeys(data["stems"]["en"] + data["stems"][code]))
                       for code in self.kinds}
@@ -150,6 +164,11 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(json.loads(path.read_text(encoding="utf-8")))
 
 
+_REFLEXIVE = frozenset({"m", "me", "t", "te", "s", "se", "y"})  # "s'y attarde"
+# between a reflexive pronoun and a past participle: "je ne m'y suis pas attardé"
+_AUXILIARY = frozenset({"suis", "es", "est", "sommes", "etes", "sont", "etais", "etait",
+                        "etions", "etiez", "etaient", "serai", "sera", "serait", "y", "ne",
+                        "n", "pas", "jamais", "trop", "bien", "meme"})
 _DEMONSTRATIVE = frozenset({"this", "that", "ce", "cet", "cette"})
 _OF = frozenset({"at", "from", "in", "of", "on", "chez", "de", "du", "des", "dans", "au"})
 _TRAILERS = frozenset({"lol", "mdr", "ptdr", linear.LINK})
@@ -294,6 +313,32 @@ def _pointed(words: list[str], lex: _Lexicon, kinds: dict[str, frozenset[str]]) 
     return found
 
 
+def _in_context(words: list[str], verbs: dict[str, str], postposed: dict[str, str],
+                function: frozenset[str]) -> list[str]:
+    """`words` with the homographs that their neighbour shows to be harmless replaced by a
+    form no list holds: a verb after a reflexive pronoun ("il s'attarde" -> "attarder"), an
+    adjective of `postposed` at the end or before a function word ("une tasse sale", "un
+    caramel salé" -> "salé"), not before the noun it insults ("sale menteur")."""
+    last = len(words) - 1
+    return [verbs[w] if w in verbs and _reflexive(words, i) else
+            postposed[w] if w in postposed and (i == last or words[i + 1] in function) else w
+            for i, w in enumerate(words)]
+
+
+def _reflexive(words: list[str], i: int) -> bool:
+    """Whether the word at `i` follows a reflexive pronoun ("s'attarde"), maybe across an
+    auxiliary ("il s'est attardé", "je m'y suis pas attardé"); "t'es attardé" insults, but
+    "tu t'es attardé" lingers."""
+    if i and words[i - 1] in _REFLEXIVE:
+        return True
+    j = i - 1
+    while j >= 0 and i - j <= 4 and words[j] in _AUXILIARY:
+        j -= 1
+    if j == i - 1 or j < 0:
+        return False
+    return words[j] in _REFLEXIVE and (words[j] != "t" or j > 0 and words[j - 1] == "tu")
+
+
 def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
     """Apply the hand-written layers to a text (no model): tokens, features and rule hits.
 
@@ -316,6 +361,10 @@ def read(text: str, lang: str, config: dict[str, Any] | None = None) -> Reading:
         for phrase in lex.benign:
             joined = joined.replace(phrase, " ")
         words = joined.split()
+    verbs, postposed = lex.verbs[code], lex.postposed[code]
+    if (verbs and not verbs.keys().isdisjoint(words)) or (
+            postposed and not postposed.keys().isdisjoint(words)):
+        words = _in_context(words, verbs, postposed, lex.function[code])
     config = FEATURES if config is None else config
     if config.get("prefix") and code not in config.get("prefix_langs", (code,)):
         config = {**config, "prefix": 0}
