@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from tests.thread_factory import NOW, add_agents
-from workstation import db
+from workstation import db, paths
 from workstation.clock import FrozenClock
 
 PG_ENV = "WORKSTATION_TEST_PG"
@@ -82,3 +83,12 @@ def team(engine: Engine) -> Engine:
     (supervisor)."""
     add_agents(engine)
     return engine
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped rules.toml, in force through WORKSTATION_RULES."""
+    path = tmp_path / "rules.toml"
+    shutil.copy(paths.shipped("rules.toml"), path)
+    monkeypatch.setenv("WORKSTATION_RULES", str(path))
+    return path

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from tests.thread_factory import add_thread
-from workstation import audit, paths
+from workstation import audit
 from workstation.cli import main
 from workstation.clock import FrozenClock
 from workstation.permissions import PermissionDenied
@@ -20,14 +19,6 @@ from workstation.services.rules import RuleDraft, RuleRefused
 WAVE = RuleDraft(name="free-giveaway", keywords=("free giveaway",), tags=("spam-wave",),
                  hide=True)
 
-
-@pytest.fixture
-def rules_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the shipped rules.toml, in force through WORKSTATION_RULES."""
-    path = tmp_path / "rules.toml"
-    shutil.copy(paths.shipped("rules.toml"), path)
-    monkeypatch.setenv("WORKSTATION_RULES", str(path))
-    return path
 
 
 def test_an_agent_is_refused_audited_and_the_file_unchanged(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,16 +12,9 @@ from screens.conversation_screen import ConversationScreen
 from screens.modals.rule_modal import RuleModal
 from tests.thread_factory import add_thread
 from tests.ui.conversation_harness import build_inbox, make_app, open_conversation, settle
-from workstation import audit, paths
+from workstation import audit
 from workstation.rules import LiveRules
 
-
-@pytest.fixture
-def rules_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "rules.toml"
-    shutil.copy(paths.shipped("rules.toml"), path)
-    monkeypatch.setenv("WORKSTATION_RULES", str(path))
-    return path
 
 
 def text_of(modal: RuleModal, selector: str) -> str:

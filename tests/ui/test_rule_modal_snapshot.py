@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,17 +10,14 @@ from sqlalchemy import Engine
 from textual.pilot import Pilot
 
 from tests.ui.conversation_harness import build_inbox, make_app, open_conversation, settle
-from workstation import paths
 
 SnapCompare = Callable[..., bool]
 
 
 @pytest.mark.parametrize("size", [(100, 30), (120, 40)])
-def test_new_rule_dialog(snap_compare: SnapCompare, sqlite_engine: Engine, tmp_path: Path,
+def test_new_rule_dialog(snap_compare: SnapCompare, sqlite_engine: Engine, rules_file: Path,
                          monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]) -> None:
-    shutil.copy(paths.shipped("rules.toml"), tmp_path / "rules.toml")
-    monkeypatch.setenv("WORKSTATION_RULES", str(tmp_path / "rules.toml"))
-    monkeypatch.chdir(tmp_path)  # the dialog names the file relative to here: "rules.toml"
+    monkeypatch.chdir(rules_file.parent)  # the dialog names the file relative to here: "rules.toml"
     inbox = build_inbox(sqlite_engine)
 
     async def run_before(pilot: Pilot[None]) -> None:
