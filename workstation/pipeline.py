@@ -106,9 +106,7 @@ class Pipeline:
 
     def is_vip(self, author: Author) -> bool:
         """Whether an author counts as a VIP under the policy's thresholds."""
-        return author.followers >= self.rules.vip_followers or (
-            self.rules.vip_verified and author.verified
-        )
+        return self.rules.is_vip(author.followers, author.verified)
 
     def policy(self, name: str) -> SlaPolicy:
         """An SLA policy by name, the default one for an unknown name."""

@@ -26,6 +26,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from workstation.clock import Clock
 from workstation.permissions import PermissionDenied
+from workstation.rules.model import ROLES
 from workstation.rules.preview import Preview
 from workstation.rules.write import PRIORITIES, RuleDraft, terms
 from workstation.services import rules as service
@@ -33,7 +34,6 @@ from workstation.text import inert
 
 PREVIEW_DELAY = 0.3
 """Seconds of quiet typing before the preview runs again."""
-ROLES = ("agent", "senior", "supervisor", "bot")
 
 
 @dataclass(frozen=True, slots=True)

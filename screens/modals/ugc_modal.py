@@ -91,7 +91,6 @@ class UgcModal(ModalScreen[UgcChoice | None]):
         field = self.query_one("#ugc-text", Input)
         choice, _, holds = self.choices[index]
         field.placeholder = holds or "(nothing to type: enter records it)"
-        field.disabled = False
         if choice in ("grant", "credit") and not field.value:
             field.value = self.right.credit or self.right.creator
 

@@ -183,3 +183,7 @@ class RuleSet:
     """Intents a negation cue never cancels ("no complaints, love it" is still praise)."""
     gates: Any = field(default=None, compare=False, repr=False)
     """The rules indexed by what each needs (`rules.evaluate.Gates`), built on first use."""
+
+    def is_vip(self, followers: int, verified: bool) -> bool:
+        """Whether an author counts as a VIP under the policy's thresholds."""
+        return followers >= self.vip_followers or (self.vip_verified and verified)

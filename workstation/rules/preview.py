@@ -102,7 +102,6 @@ def _context(ruleset: RuleSet, message: SampleMessage, words: frozenset[int]) ->
     event = Event(platform=message.platform, kind=message.kind, id=str(message.id),
                   author=author, text=message.text, created_at=message.created_at,
                   lang=message.lang or None)
-    vip = message.followers >= ruleset.vip_followers or (ruleset.vip_verified
-                                                         and message.verified)
     return Context(event, message.lang, message.sentiment, message.intents,
-                   message.categories, vip, False, False, words)
+                   message.categories, ruleset.is_vip(message.followers, message.verified),
+                   False, False, words)

@@ -31,9 +31,11 @@ from typing import Any
 
 import tomli_w
 
+from workstation.priority import Priority
 from workstation.rules.model import KINDS, PLATFORMS, ROLES, RuleSet
 
-PRIORITIES = ("low", "normal", "high", "urgent")
+PRIORITIES = tuple(p.name.lower() for p in Priority)
+"""As rules.toml names them (the loader reads the same names)."""
 ACTIONS = ("tag", "priority", "route", "hide", "review", "reply", "dm", "stop")
 """What a rule written from a message may do (every other action is for hand-written rules)."""
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
@@ -136,7 +138,8 @@ class RuleDraft:
             found.append(f"unknown role {self.route!r} (one of {', '.join(ROLES)})")
         if len(self.review) > 200:
             found.append("a review reason is at most 200 characters")
-        if not self.table()["do"] or self.table()["do"] == {"stop": True}:
+        does = self.table()["do"]
+        if not does or does == {"stop": True}:
             found.append("give the rule something to do: tag, priority, route, hide, review, "
                          "reply or dm")
         return found

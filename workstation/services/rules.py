@@ -134,10 +134,7 @@ def preview_rule(context: EditorContext, draft: RuleDraft) -> Preview:
     problems = draft.problems()
     if problems:
         raise RuleRefused(problems)
-    from datetime import UTC, datetime
-
-    source = appended(context.source, rule_text(draft, actor="preview",
-                                                at=datetime.now(UTC)))
+    source = appended(context.source, rule_text(draft, actor="preview", at=utcnow()))
     try:
         ruleset = parse(source, context.path, template_ids=context.template_ids,
                         flow_ids=context.flow_ids)
